@@ -2,5 +2,7 @@
 //! parties who must sign them.
 
 pub mod diagnostic;
+pub mod proposal;
 pub mod source;
+pub mod syntax;
 pub mod value;

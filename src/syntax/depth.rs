@@ -1,0 +1,134 @@
+//! A cheap scan that refuses absurdly nested input before pest sees it.
+//!
+//! pest guards its own recursion, but a 200,000-deep expression should get
+//! a clear diagnostic at once, and our own tree walks must never see more
+//! than a bounded depth. The scan counts brackets, `where` clauses (whose
+//! predicate nests to the right) and runs of prefix operators.
+
+use super::error::syntax_error;
+use crate::diagnostic::Diagnostic;
+use crate::source::{SourceId, Span};
+
+/// How deeply brackets, `where` clauses and prefix operators may nest.
+pub const MAX_NESTING: usize = 128;
+
+/// How deep an expression tree may grow (long operator chains included).
+pub const MAX_EXPR_DEPTH: usize = 256;
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Frame {
+    /// Inside brackets (or at top level), with the `where`s seen so far.
+    Code { wheres: usize },
+    /// Inside a string; `{` opens an interpolation.
+    Str,
+}
+
+/// Checks that `text` does not nest deeper than [`MAX_NESTING`].
+pub fn check_nesting(text: &str, source: SourceId) -> Result<(), Diagnostic> {
+    let mut stack = vec![Frame::Code { wheres: 0 }];
+    let mut depth = 0usize;
+    let mut prefix_run = 0usize;
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let start = i;
+        i += 1;
+        if stack.last() == Some(&Frame::Str) {
+            match b {
+                b'\\' => i += 1,
+                b'"' | b'\n' => {
+                    stack.pop();
+                }
+                b'{' => {
+                    stack.push(Frame::Code { wheres: 0 });
+                    depth += 1;
+                }
+                _ => {}
+            }
+        } else {
+            match b {
+                b'#' => {
+                    while i < bytes.len() && bytes[i] != b'\n' {
+                        i += 1;
+                    }
+                }
+                b'"' => stack.push(Frame::Str),
+                b'(' | b'[' | b'{' => {
+                    stack.push(Frame::Code { wheres: 0 });
+                    depth += 1;
+                }
+                b')' | b']' | b'}' => {
+                    if stack.len() > 1
+                        && let Some(Frame::Code { wheres }) = stack.pop()
+                    {
+                        depth = depth.saturating_sub(1 + wheres);
+                    }
+                }
+                b'-' => prefix_run += 1,
+                b' ' | b'\t' | b'\r' | b'\n' => {}
+                _ if b.is_ascii_alphabetic() => {
+                    while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_') {
+                        i += 1;
+                    }
+                    match &text[start..i] {
+                        "not" => prefix_run += 1,
+                        "where" => {
+                            if let Some(Frame::Code { wheres }) = stack.last_mut() {
+                                *wheres += 1;
+                            }
+                            depth += 1;
+                            prefix_run = 0;
+                        }
+                        _ => prefix_run = 0,
+                    }
+                }
+                _ => prefix_run = 0,
+            }
+        }
+        if depth > MAX_NESTING || prefix_run > MAX_NESTING {
+            return Err(too_deep(Span::new(source, start, i.min(text.len()))));
+        }
+    }
+    Ok(())
+}
+
+fn too_deep(span: Span) -> Diagnostic {
+    syntax_error(
+        "redlines::syntax::too_deep",
+        format!("expression is nested more than {MAX_NESTING} levels deep"),
+    )
+    .with_primary(span, "too deep from here on")
+    .with_help("split the expression into smaller named parts with `let`")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(text: &str) -> Result<(), Diagnostic> {
+        check_nesting(text, SourceId(0))
+    }
+
+    #[test]
+    fn ordinary_nesting_passes() {
+        assert!(check("let a = ((1 + 2) * [3, 4]) # ((((\n").is_ok());
+        assert!(check("let s = \"((((((\"").is_ok());
+    }
+
+    #[test]
+    fn deep_brackets_fail_at_the_first_too_deep_one() {
+        let text = format!("let a = {}1{}", "(".repeat(200), ")".repeat(200));
+        let error = check(&text).unwrap_err();
+        assert_eq!(error.code, "redlines::syntax::too_deep");
+        assert_eq!(error.primary_span().unwrap().start, 8 + 128);
+    }
+
+    #[test]
+    fn long_prefix_runs_and_where_chains_fail() {
+        assert!(check(&format!("let a = {}x", "not ".repeat(200))).is_err());
+        assert!(check(&format!("let a = {}x", "- ".repeat(200))).is_err());
+        assert!(check(&format!("let a = x{}", " where x".repeat(200))).is_err());
+        assert!(check(&format!("let a = x{}", " - x".repeat(200))).is_ok());
+    }
+}

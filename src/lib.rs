@@ -1,6 +1,7 @@
 //! redlines: check draft trade-deal proposals against the red lines of the
 //! parties who must sign them.
 
+pub mod check;
 pub mod diagnostic;
 pub mod proposal;
 pub mod source;

@@ -3,7 +3,9 @@
 
 pub mod check;
 pub mod diagnostic;
+pub mod files;
 pub mod proposal;
+pub mod rules;
 pub mod source;
 pub mod syntax;
 pub mod value;

@@ -1,4 +1,514 @@
 //! Static checks (SPEC §2.4): names, paths, types and units. Turns syntax
 //! trees into the checked [`typed::RuleSet`] the evaluator reads.
+//!
+//! Every problem in every file is reported in one run: checking goes on
+//! after an error, and an expression that failed is simply left out.
 
+mod codes;
+mod expr;
 pub mod typed;
+mod types;
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+
+use crate::diagnostic::{Diagnostic, Severity, suggestion};
+use crate::source::{Sources, Span};
+use crate::syntax::ast::{self, Item, RuleKind, StatementKind};
+use typed::{
+    Check, CheckKind, Let, LetId, Owner, Rule, RuleSet, Scope, Template, TemplatePart, Type,
+};
+
+/// A parsed rule file ready to be checked.
+pub struct ParsedFile<'a> {
+    /// Its syntax tree.
+    pub file: &'a ast::File,
+    /// The owner used when the file declares no party or coalition.
+    pub stem: String,
+}
+
+/// The result of checking: the rule set when there was no error, and every
+/// diagnostic (errors and warnings) either way.
+pub struct Checked {
+    /// The checked rules, or `None` if any error was found.
+    pub rules: Option<RuleSet>,
+    /// All diagnostics, in file order.
+    pub diagnostics: Vec<Diagnostic>,
+    /// String literals compared with party fields (`by = "japn"`), for the
+    /// unknown-party warning once the proposals' parties are known.
+    pub party_literals: Vec<(String, Span)>,
+}
+
+/// Checks every file together (rule ids are unique per owner across files).
+pub fn check_files(files: &[ParsedFile<'_>]) -> Checked {
+    let mut checker = Checker::new(files);
+    checker.declare_lets();
+    let scopes = checker.scopes();
+    for (index, parsed) in files.iter().enumerate() {
+        for item in &parsed.file.items {
+            match item {
+                Item::Let(decl) => {
+                    if let Some(id) = checker.let_named(index, &decl.name.name) {
+                        checker.let_type(id, decl.name.span);
+                    }
+                }
+                Item::Rule(rule) => {
+                    if let Some(scope) = &scopes[index] {
+                        checker.rule(index, scope.clone(), rule);
+                    }
+                }
+                Item::Party(_) | Item::Coalition(_) => {}
+            }
+        }
+    }
+    checker.unused_lets();
+    checker.finish()
+}
+
+/// Warnings for string literals compared with party fields that name a
+/// party no rule file declares and no proposal lists.
+pub fn unknown_party_warnings(
+    party_literals: &[(String, Span)],
+    rules: &RuleSet,
+    proposal_parties: &BTreeSet<String>,
+) -> Vec<Diagnostic> {
+    let mut known: BTreeSet<&str> = proposal_parties.iter().map(String::as_str).collect();
+    for owner in &rules.owners {
+        known.insert(&owner.id);
+        known.extend(owner.members.iter().map(String::as_str));
+    }
+    party_literals
+        .iter()
+        .filter(|(name, _)| !known.contains(name.as_str()))
+        .map(|(name, span)| {
+            let mut diagnostic =
+                Diagnostic::warning(codes::UNKNOWN_PARTY, format!("unknown party `{name}`"))
+                    .with_primary(*span, "no rule file or proposal declares this party");
+            if let Some(help) = suggestion(name, known.iter().copied()) {
+                diagnostic = diagnostic.with_help(help);
+            }
+            diagnostic
+        })
+        .collect()
+}
+
+/// Where a `let` is in its checking.
+#[derive(Clone)]
+enum LetState {
+    Unchecked,
+    InProgress,
+    Checked(Option<Type>),
+}
+
+/// The state of one checking run over all files.
+struct Checker<'a> {
+    files: &'a [ParsedFile<'a>],
+    /// Per file: let name → id.
+    let_ids: Vec<HashMap<&'a str, LetId>>,
+    /// Per let id: its declaration and file.
+    let_decls: Vec<(usize, &'a ast::LetDecl)>,
+    let_states: Vec<LetState>,
+    lets: Vec<Option<Let>>,
+    /// Lets being checked, innermost last: a reference to one of these is a cycle.
+    let_stack: Vec<LetId>,
+    used_lets: HashSet<LetId>,
+    reported_cycles: HashSet<LetId>,
+    rules: Vec<Rule>,
+    rule_ids: BTreeMap<String, Span>,
+    owners: Vec<Owner>,
+    diagnostics: Vec<Diagnostic>,
+    party_literals: Vec<(String, Span)>,
+}
+
+impl<'a> Checker<'a> {
+    fn new(files: &'a [ParsedFile<'a>]) -> Checker<'a> {
+        Checker {
+            files,
+            let_ids: Vec::new(),
+            let_decls: Vec::new(),
+            let_states: Vec::new(),
+            lets: Vec::new(),
+            let_stack: Vec::new(),
+            used_lets: HashSet::new(),
+            reported_cycles: HashSet::new(),
+            rules: Vec::new(),
+            rule_ids: BTreeMap::new(),
+            owners: Vec::new(),
+            diagnostics: Vec::new(),
+            party_literals: Vec::new(),
+        }
+    }
+
+    /// Records an error or warning; returns `None` so callers can bail out.
+    fn error<T>(&mut self, diagnostic: Diagnostic) -> Option<T> {
+        self.diagnostics.push(diagnostic);
+        None
+    }
+
+    fn finish(self) -> Checked {
+        let failed = self.diagnostics.iter().any(Diagnostic::is_error);
+        let rules = (!failed).then(|| RuleSet {
+            owners: self.owners,
+            rules: self.rules,
+            lets: self.lets.into_iter().flatten().collect(),
+        });
+        Checked {
+            rules,
+            diagnostics: self.diagnostics,
+            party_literals: self.party_literals,
+        }
+    }
+
+    /// Gives every `let` an id, reporting duplicates within a file.
+    fn declare_lets(&mut self) {
+        for (index, parsed) in self.files.iter().enumerate() {
+            let mut names: HashMap<&'a str, LetId> = HashMap::new();
+            for item in &parsed.file.items {
+                let Item::Let(decl) = item else { continue };
+                if let Some(first) = names.get(decl.name.name.as_str()) {
+                    let first_span = self.let_decls[first.0 as usize].1.name.span;
+                    self.error::<()>(
+                        Diagnostic::error(
+                            codes::DUPLICATE_LET,
+                            format!("`{}` is defined twice", decl.name.name),
+                        )
+                        .with_primary(decl.name.span, "defined again here")
+                        .with_label(first_span, "first defined here")
+                        .with_help("rename one of them"),
+                    );
+                    continue;
+                }
+                let id = LetId(self.let_decls.len() as u32);
+                names.insert(&decl.name.name, id);
+                self.let_decls.push((index, decl));
+                self.let_states.push(LetState::Unchecked);
+                self.lets.push(None);
+            }
+            self.let_ids.push(names);
+        }
+    }
+
+    fn let_named(&self, file: usize, name: &str) -> Option<LetId> {
+        self.let_ids.get(file)?.get(name).copied()
+    }
+
+    fn let_names(&self, file: usize) -> Vec<String> {
+        let mut names: Vec<String> = self
+            .let_ids
+            .get(file)
+            .map(|ids| ids.keys().map(|k| k.to_string()).collect())
+            .unwrap_or_default();
+        names.sort();
+        names
+    }
+
+    /// The type of a `let`, checking it on first use; reports cycles.
+    fn let_type(&mut self, id: LetId, used_at: Span) -> Option<Type> {
+        if !self.let_stack.is_empty() || used_at != self.let_decls[id.0 as usize].1.name.span {
+            self.used_lets.insert(id);
+        }
+        match self.let_states[id.0 as usize].clone() {
+            LetState::Checked(ty) => ty,
+            LetState::InProgress => {
+                self.report_cycle(id);
+                None
+            }
+            LetState::Unchecked => {
+                let (file, decl) = self.let_decls[id.0 as usize];
+                self.let_states[id.0 as usize] = LetState::InProgress;
+                self.let_stack.push(id);
+                let value = self.expr(file, &decl.value, &mut Vec::new());
+                self.let_stack.pop();
+                if matches!(self.let_states[id.0 as usize], LetState::Checked(None)) {
+                    return None;
+                }
+                let ty = value.as_ref().map(|v| v.ty.clone());
+                self.let_states[id.0 as usize] = LetState::Checked(ty.clone());
+                self.lets[id.0 as usize] = value.map(|value| Let {
+                    name: decl.name.name.clone(),
+                    value,
+                    span: decl.name.span,
+                });
+                ty
+            }
+        }
+    }
+
+    /// Reports the cycle that closes at `id`, labelling every `let` in it.
+    fn report_cycle(&mut self, id: LetId) {
+        let start = self.let_stack.iter().position(|&l| l == id).unwrap_or(0);
+        let cycle: Vec<LetId> = self.let_stack[start..].to_vec();
+        for member in &cycle {
+            self.let_states[member.0 as usize] = LetState::Checked(None);
+        }
+        if cycle
+            .iter()
+            .any(|member| self.reported_cycles.contains(member))
+        {
+            return;
+        }
+        self.reported_cycles.extend(cycle.iter().copied());
+        let names: Vec<String> = cycle
+            .iter()
+            .map(|member| format!("`{}`", self.let_decls[member.0 as usize].1.name.name))
+            .collect();
+        let first = self.let_decls[id.0 as usize].1;
+        let mut diagnostic = Diagnostic::error(
+            codes::LET_CYCLE,
+            format!(
+                "`let`s defined in terms of each other: {}",
+                names.join(" → ")
+            ),
+        )
+        .with_primary(first.name.span, "this `let` depends on itself");
+        for (position, member) in cycle.iter().enumerate().skip(1) {
+            let decl = self.let_decls[member.0 as usize].1;
+            diagnostic = diagnostic.with_label(
+                decl.name.span,
+                format!("step {} of the cycle", position + 1),
+            );
+        }
+        diagnostic = diagnostic.with_help("a `let` may use other `let`s, but not in a circle; define one of them without the others");
+        self.diagnostics.push(diagnostic);
+    }
+
+    /// The scope of every file: its party, its coalition, or everyone.
+    fn scopes(&mut self) -> Vec<Option<Scope>> {
+        let mut scopes = Vec::new();
+        for parsed in self.files {
+            let mut declared: Vec<(Scope, Span)> = Vec::new();
+            for item in &parsed.file.items {
+                let (scope, owner) = match item {
+                    Item::Party(decl) => (
+                        Scope::Party(decl.id.name.clone()),
+                        Owner {
+                            id: decl.id.name.clone(),
+                            name: decl.name.value.clone(),
+                            members: Vec::new(),
+                            coalition: false,
+                            span: decl.span,
+                        },
+                    ),
+                    Item::Coalition(decl) => {
+                        let members: Vec<String> =
+                            decl.members.iter().map(|m| m.name.clone()).collect();
+                        (
+                            Scope::Coalition {
+                                id: decl.id.name.clone(),
+                                members: members.clone(),
+                            },
+                            Owner {
+                                id: decl.id.name.clone(),
+                                name: decl.name.value.clone(),
+                                members,
+                                coalition: true,
+                                span: decl.span,
+                            },
+                        )
+                    }
+                    _ => continue,
+                };
+                declared.push((scope, owner.span));
+                self.owners.push(owner);
+            }
+            match declared.as_slice() {
+                [] => scopes.push(Some(Scope::Everyone(parsed.stem.clone()))),
+                [(scope, _)] => scopes.push(Some(scope.clone())),
+                [(_, first), rest @ ..] => {
+                    let mut diagnostic = Diagnostic::error(
+                        codes::OWNER,
+                        "a rule file belongs to one party or coalition",
+                    )
+                    .with_primary(rest[0].1, "second owner declared here")
+                    .with_label(*first, "first owner");
+                    diagnostic = diagnostic
+                        .with_help("put each party's or coalition's rules in a file of its own");
+                    self.diagnostics.push(diagnostic);
+                    scopes.push(None);
+                }
+            }
+        }
+        scopes
+    }
+
+    fn rule(&mut self, file: usize, scope: Scope, decl: &ast::RuleDecl) {
+        let id = format!("{}/{}", scope.owner(), decl.id.name);
+        if let Some(first) = self.rule_ids.get(&id) {
+            let first = *first;
+            self.error::<()>(
+                Diagnostic::error(
+                    codes::DUPLICATE_RULE,
+                    format!("rule `{id}` is defined twice"),
+                )
+                .with_primary(decl.id.span, "defined again here")
+                .with_label(first, "first defined here")
+                .with_help(
+                    "rule ids must be unique for each party or coalition; rename one of them",
+                ),
+            );
+        } else {
+            self.rule_ids.insert(id.clone(), decl.id.span);
+        }
+        let mut guards = Vec::new();
+        let mut checks = Vec::new();
+        let mut because: Option<(String, Span)> = None;
+        let mut message: Option<(Template, Span)> = None;
+        let mut ok = true;
+        for statement in &decl.statements {
+            match &statement.kind {
+                StatementKind::Require(e) | StatementKind::NoDealUnless(e) => {
+                    match self.condition(file, e, "what a rule requires") {
+                        Some(e) => checks.push(Check {
+                            kind: CheckKind::Require(e),
+                            span: statement.span,
+                        }),
+                        None => ok = false,
+                    }
+                }
+                StatementKind::NoDealIf(e) => {
+                    match self.condition(file, e, "the condition of `no deal if`") {
+                        Some(e) => checks.push(Check {
+                            kind: CheckKind::Forbid(e),
+                            span: statement.span,
+                        }),
+                        None => ok = false,
+                    }
+                }
+                StatementKind::Requires(a, b) => {
+                    let a = self.condition(file, a, "each side of `requires`");
+                    let b = self.condition(file, b, "each side of `requires`");
+                    match (a, b) {
+                        (Some(a), Some(b)) => checks.push(Check {
+                            kind: CheckKind::Implies(a, b),
+                            span: statement.span,
+                        }),
+                        _ => ok = false,
+                    }
+                }
+                StatementKind::AppliesWhen(e) => {
+                    match self.condition(file, e, "an `applies when` guard") {
+                        Some(e) => guards.push(e),
+                        None => ok = false,
+                    }
+                }
+                StatementKind::Because(text) => {
+                    if let Some((_, first)) = &because {
+                        self.duplicate_statement("because", statement.span, *first);
+                        ok = false;
+                    } else {
+                        because = Some((text.value.clone(), statement.span));
+                    }
+                }
+                StatementKind::Message(template) => {
+                    if let Some((_, first)) = &message {
+                        self.duplicate_statement("message", statement.span, *first);
+                        ok = false;
+                        continue;
+                    }
+                    match self.template(file, template) {
+                        Some(template) => message = Some((template, statement.span)),
+                        None => ok = false,
+                    }
+                }
+            }
+        }
+        if decl.statements.iter().all(|s| {
+            matches!(
+                s.kind,
+                StatementKind::AppliesWhen(_)
+                    | StatementKind::Because(_)
+                    | StatementKind::Message(_)
+            )
+        }) {
+            self.error::<()>(
+                Diagnostic::error(codes::NO_CHECK, format!("rule `{id}` checks nothing"))
+                    .with_primary(decl.id.span, "this rule has no checking statement")
+                    .with_help(
+                        "add `require E`, `no deal unless E`, `no deal if E` or `E1 requires E2`",
+                    ),
+            );
+            ok = false;
+        }
+        if !ok {
+            return;
+        }
+        let severity = match decl.kind {
+            RuleKind::Redline => Severity::Error,
+            RuleKind::Concern => Severity::Warning,
+            RuleKind::Note => Severity::Note,
+        };
+        self.rules.push(Rule {
+            id,
+            scope,
+            severity,
+            keyword: decl.kind.keyword(),
+            title: decl.title.value.clone(),
+            id_span: decl.id.span,
+            span: decl.span,
+            guards,
+            checks,
+            because: because.map(|(text, _)| text),
+            message: message.map(|(template, _)| template),
+        });
+    }
+
+    fn duplicate_statement(&mut self, keyword: &str, again: Span, first: Span) {
+        self.error::<()>(
+            Diagnostic::error(
+                codes::DUPLICATE_STATEMENT,
+                format!("a rule has at most one `{keyword}`"),
+            )
+            .with_primary(again, format!("second `{keyword}`"))
+            .with_label(first, "first one here")
+            .with_help(format!("merge the two into one `{keyword}`")),
+        );
+    }
+
+    fn template(&mut self, file: usize, template: &ast::Template) -> Option<Template> {
+        let mut parts = Vec::new();
+        let mut ok = true;
+        for part in &template.parts {
+            match part {
+                ast::TemplatePart::Text(text) => parts.push(TemplatePart::Text(text.clone())),
+                ast::TemplatePart::Expr(e) => match self.expr(file, e, &mut Vec::new()) {
+                    Some(e) => parts.push(TemplatePart::Expr(e)),
+                    None => ok = false,
+                },
+            }
+        }
+        ok.then_some(Template {
+            parts,
+            span: template.span,
+        })
+    }
+
+    /// Warns about every `let` that no rule or other `let` uses.
+    fn unused_lets(&mut self) {
+        for (index, (_, decl)) in self.let_decls.iter().enumerate() {
+            if self.used_lets.contains(&LetId(index as u32)) {
+                continue;
+            }
+            self.diagnostics.push(
+                Diagnostic::warning(
+                    codes::UNUSED_LET,
+                    format!("`{}` is never used", decl.name.name),
+                )
+                .with_primary(decl.name.span, "defined here")
+                .with_help("remove it, or use it in a rule"),
+            );
+        }
+    }
+}
+
+/// Sorts diagnostics by file and position, for stable output.
+pub fn sort_diagnostics(diagnostics: &mut [Diagnostic], sources: &Sources) {
+    diagnostics.sort_by_key(|d| {
+        let span = d.primary_span();
+        (
+            span.map(|s| sources.name(s.source).to_owned()),
+            span.map(|s| s.start),
+        )
+    });
+}
+
+#[cfg(test)]
+mod tests;

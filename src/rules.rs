@@ -1,0 +1,94 @@
+//! Loading a folder of `.redline` files into a checked rule set.
+
+use std::path::{Path, PathBuf};
+
+use crate::check::{self, ParsedFile, typed::RuleSet};
+use crate::diagnostic::Diagnostic;
+use crate::files;
+use crate::source::{Sources, Span};
+use crate::syntax::{self, ast};
+
+/// Rules loaded from a folder: the checked set and its warnings.
+pub struct LoadedRules {
+    /// The checked rules.
+    pub rules: RuleSet,
+    /// Static warnings (unused `let`s, ...).
+    pub warnings: Vec<Diagnostic>,
+    /// String literals compared with party fields, for the unknown-party
+    /// warning once proposals are read.
+    pub party_literals: Vec<(String, Span)>,
+}
+
+/// Loads every `.redline` file under `dir` (sorted by path), parses and
+/// checks them together. Returns every diagnostic of every file on failure.
+pub fn load_rules(
+    dir: &Path,
+    sources: &mut Sources,
+    max_file_size: u64,
+) -> Result<LoadedRules, Vec<Diagnostic>> {
+    let paths = files::find_files(&[dir.to_path_buf()], &["redline"])?;
+    if paths.is_empty() {
+        return Err(vec![
+            Diagnostic::error(
+                "redlines::io::no_rules",
+                format!("no `.redline` files in `{}`", files::display(dir)),
+            )
+            .with_help(
+                "point `--rules` at a folder of rule files, or run `redlines init` to start one",
+            ),
+        ]);
+    }
+    load_rule_files(&paths, sources, max_file_size)
+}
+
+/// Loads the given rule files, parses and checks them together.
+pub fn load_rule_files(
+    paths: &[PathBuf],
+    sources: &mut Sources,
+    max_file_size: u64,
+) -> Result<LoadedRules, Vec<Diagnostic>> {
+    let mut errors = Vec::new();
+    let mut parsed: Vec<(ast::File, String)> = Vec::new();
+    for path in paths {
+        let id = match files::read_file(path, sources, max_file_size) {
+            Ok(id) => id,
+            Err(e) => {
+                errors.push(e);
+                continue;
+            }
+        };
+        match syntax::parse_file(&sources.file(id).text, id) {
+            Ok(file) => parsed.push((file, stem(path))),
+            Err(mut e) => errors.append(&mut e),
+        }
+    }
+    let inputs: Vec<ParsedFile<'_>> = parsed
+        .iter()
+        .map(|(file, stem)| ParsedFile {
+            file,
+            stem: stem.clone(),
+        })
+        .collect();
+    let checked = check::check_files(&inputs);
+    errors.extend(checked.diagnostics.iter().filter(|d| d.is_error()).cloned());
+    match checked.rules {
+        Some(rules) if errors.is_empty() => Ok(LoadedRules {
+            rules,
+            warnings: checked.diagnostics,
+            party_literals: checked.party_literals,
+        }),
+        _ => {
+            let mut all = errors;
+            all.extend(checked.diagnostics.into_iter().filter(|d| !d.is_error()));
+            check::sort_diagnostics(&mut all, sources);
+            Err(all)
+        }
+    }
+}
+
+/// The owner id of a file with no `party` or `coalition`: its stem.
+fn stem(path: &Path) -> String {
+    path.file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}

@@ -237,14 +237,15 @@ pub fn render_all(diagnostics: &[Diagnostic], sources: &Sources, style: Style) -
 }
 
 /// The closest of `candidates` to `name`, if one is close enough to suggest.
-pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub fn did_you_mean<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     candidates
         .into_iter()
         .filter(|candidate| *candidate != name)
         .map(|candidate| (strsim::damerau_levenshtein(name, candidate), candidate))
-        .filter(|(distance, candidate)| {
-            *distance <= 2.max(name.len().min(candidate.len()) / 3)
-        })
+        .filter(|(distance, candidate)| *distance <= 2.max(name.len().min(candidate.len()) / 3))
         .min()
         .map(|(_, candidate)| candidate)
 }
@@ -261,7 +262,10 @@ mod tests {
 
     #[test]
     fn suggestions_pick_the_closest_name() {
-        assert_eq!(did_you_mean("aftr", ["before", "after", "quota"]), Some("after"));
+        assert_eq!(
+            did_you_mean("aftr", ["before", "after", "quota"]),
+            Some("after")
+        );
         assert_eq!(did_you_mean("zzzzzz", ["before", "after"]), None);
     }
 

@@ -197,7 +197,10 @@ impl SourceCode for Sources {
         Ok(Box::new(MietteSpanContents::new_named(
             file.name.clone(),
             contents.data(),
-            SourceSpan::new((contents.span().offset() + base).into(), contents.span().len()),
+            SourceSpan::new(
+                (contents.span().offset() + base).into(),
+                contents.span().len(),
+            ),
             contents.line(),
             contents.column(),
             contents.line_count(),

@@ -146,7 +146,8 @@ pub struct Fact {
 }
 
 /// The fields a tariff line has, as rules name them.
-pub const TARIFF_LINE_FIELDS: [&str; 6] = ["sector", "before", "after", "effective", "quota", "note"];
+pub const TARIFF_LINE_FIELDS: [&str; 6] =
+    ["sector", "before", "after", "effective", "quota", "note"];
 
 /// The fields a concession has, as rules name them.
 pub const CONCESSION_FIELDS: [&str; 4] = ["by", "kind", "item", "amount"];

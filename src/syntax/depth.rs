@@ -68,7 +68,8 @@ pub fn check_nesting(text: &str, source: SourceId) -> Result<(), Diagnostic> {
                 b'-' => prefix_run += 1,
                 b' ' | b'\t' | b'\r' | b'\n' => {}
                 _ if b.is_ascii_alphabetic() => {
-                    while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_') {
+                    while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_')
+                    {
                         i += 1;
                     }
                     match &text[start..i] {

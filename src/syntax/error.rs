@@ -21,23 +21,30 @@ pub fn pest_error_to_diagnostic(error: Error<Rule>, text: &str, source: SourceId
     let positives = match &error.variant {
         ErrorVariant::ParsingError { positives, .. } => positives.clone(),
         ErrorVariant::CustomError { message } => {
-            return syntax_error("redlines::syntax::too_deep", "the file nests too deeply to read")
-                .with_primary(Span::new(source, offset, offset), message.clone())
-                .with_help("split deep expressions into smaller named parts with `let`");
+            return syntax_error(
+                "redlines::syntax::too_deep",
+                "the file nests too deeply to read",
+            )
+            .with_primary(Span::new(source, offset, offset), message.clone())
+            .with_help("split deep expressions into smaller named parts with `let`");
         }
     };
     let found = token_at(text, offset);
     let span = Span::new(source, offset, offset + found.len());
     let expected = describe_expected(&positives);
     let (message, label) = match found {
-        "" => ("unexpected end of file".to_owned(), expected_label(&expected)),
+        "" => (
+            "unexpected end of file".to_owned(),
+            expected_label(&expected),
+        ),
         "\"" if unclosed_string(text, offset) => (
             "unclosed string".to_owned(),
             "this string has no closing `\"` on its line".to_owned(),
         ),
         token => (format!("unexpected `{token}`"), expected_label(&expected)),
     };
-    let mut diagnostic = syntax_error("redlines::syntax::unexpected", message).with_primary(span, label);
+    let mut diagnostic =
+        syntax_error("redlines::syntax::unexpected", message).with_primary(span, label);
     if let Some((open, bracket)) = innermost_unclosed(text, offset) {
         diagnostic = diagnostic.with_label(
             Span::new(source, open, open + bracket.len_utf8()),
@@ -104,23 +111,52 @@ const ORDER: [&str; 12] = [
 
 fn describe(rule: Rule) -> Option<&'static str> {
     Some(match rule {
-        Rule::expr | Rule::bound | Rule::operand | Rule::quantified | Rule::paren | Rule::list
-        | Rule::call | Rule::call_name | Rule::path | Rule::date | Rule::quantity
-        | Rule::boolean | Rule::op_not | Rule::op_neg | Rule::quantifier => "an expression",
-        Rule::op_or | Rule::op_and | Rule::op_in | Rule::op_le | Rule::op_ge | Rule::op_ne
-        | Rule::op_lt | Rule::op_gt | Rule::op_eq | Rule::op_add | Rule::op_sub | Rule::op_mul
-        | Rule::op_div | Rule::between => "an operator",
+        Rule::expr
+        | Rule::bound
+        | Rule::operand
+        | Rule::quantified
+        | Rule::paren
+        | Rule::list
+        | Rule::call
+        | Rule::call_name
+        | Rule::path
+        | Rule::date
+        | Rule::quantity
+        | Rule::boolean
+        | Rule::op_not
+        | Rule::op_neg
+        | Rule::quantifier => "an expression",
+        Rule::op_or
+        | Rule::op_and
+        | Rule::op_in
+        | Rule::op_le
+        | Rule::op_ge
+        | Rule::op_ne
+        | Rule::op_lt
+        | Rule::op_gt
+        | Rule::op_eq
+        | Rule::op_add
+        | Rule::op_sub
+        | Rule::op_mul
+        | Rule::op_div
+        | Rule::between => "an operator",
         Rule::where_clause | Rule::kw_where => "`where`",
         Rule::name | Rule::field => "a name",
         Rule::string | Rule::template => "a string",
         Rule::block => "`{`",
-        Rule::require_stmt | Rule::unless_stmt | Rule::if_stmt | Rule::applies_stmt
-        | Rule::because_stmt | Rule::message_stmt => "a statement",
+        Rule::require_stmt
+        | Rule::unless_stmt
+        | Rule::if_stmt
+        | Rule::applies_stmt
+        | Rule::because_stmt
+        | Rule::message_stmt => "a statement",
         Rule::requires_stmt | Rule::kw_requires => "`requires`",
-        Rule::party_decl | Rule::coalition_decl | Rule::let_decl | Rule::rule_decl
-        | Rule::rule_kind | Rule::EOI => {
-            "an item (`party`, `coalition`, `let`, `redline`, `concern` or `note`)"
-        }
+        Rule::party_decl
+        | Rule::coalition_decl
+        | Rule::let_decl
+        | Rule::rule_decl
+        | Rule::rule_kind
+        | Rule::EOI => "an item (`party`, `coalition`, `let`, `redline`, `concern` or `note`)",
         Rule::kw_and => "`and`",
         Rule::kw_of => "`of`",
         Rule::kw_when => "`when`",
@@ -141,7 +177,8 @@ fn token_at(text: &str, offset: usize) -> &str {
         rest.find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '.' || c == '%'))
             .unwrap_or(rest.len())
     } else if "<>=!".contains(first) {
-        rest.find(|c: char| !"<>=!".contains(c)).unwrap_or(rest.len())
+        rest.find(|c: char| !"<>=!".contains(c))
+            .unwrap_or(rest.len())
     } else {
         first.len_utf8()
     };

@@ -140,7 +140,11 @@ impl Converter {
         }
     }
 
-    fn rule<'a>(&self, span: Span, mut children: impl Iterator<Item = Pair<'a, Rule>>) -> Converted<Item> {
+    fn rule<'a>(
+        &self,
+        span: Span,
+        mut children: impl Iterator<Item = Pair<'a, Rule>>,
+    ) -> Converted<Item> {
         let kind = match next(&mut children).as_str() {
             "redline" => RuleKind::Redline,
             "concern" => RuleKind::Concern,
@@ -150,7 +154,11 @@ impl Converter {
         let title = self.string(next(&mut children))?;
         let block = next(&mut children);
         let block_span = self.span(&block);
-        let open = Span::new(self.source, block_span.start as usize, block_span.start as usize + 1);
+        let open = Span::new(
+            self.source,
+            block_span.start as usize,
+            block_span.start as usize + 1,
+        );
         let mut statements = Vec::new();
         let mut errors = Vec::new();
         for statement in inner(block) {
@@ -308,11 +316,19 @@ impl Converter {
     }
 
     /// Applies `.field` projections to a computed value.
-    fn members<'a>(&self, mut built: Built, members: impl Iterator<Item = Pair<'a, Rule>>) -> Converted<Built> {
+    fn members<'a>(
+        &self,
+        mut built: Built,
+        members: impl Iterator<Item = Pair<'a, Rule>>,
+    ) -> Converted<Built> {
         for member in members {
             let field = self.ident(next(&mut inner(member)));
             let span = built.expr.span.to(field.span);
-            built = self.build(span, ExprKind::Field(Box::new(built.expr), field), built.depth)?;
+            built = self.build(
+                span,
+                ExprKind::Field(Box::new(built.expr), field),
+                built.depth,
+            )?;
         }
         Ok(built)
     }
@@ -326,7 +342,13 @@ impl Converter {
                     "redlines::syntax::chained_comparison",
                     "comparisons do not chain",
                 )
-                .with_primary(op_span, format!("`{}` compares the result of another comparison", op.symbol()))
+                .with_primary(
+                    op_span,
+                    format!(
+                        "`{}` compares the result of another comparison",
+                        op.symbol()
+                    ),
+                )
                 .with_label(*inner_span, "first comparison")
                 .with_help("join two comparisons with `and` (`a < b and b < c`), or use `between`"),
             ]);
@@ -350,7 +372,11 @@ impl Converter {
             let depth = collection.depth.max(predicate.depth);
             return self.build(
                 span,
-                ExprKind::Quantified(quantifier, Box::new(collection.expr), Box::new(predicate.expr)),
+                ExprKind::Quantified(
+                    quantifier,
+                    Box::new(collection.expr),
+                    Box::new(predicate.expr),
+                ),
                 depth,
             );
         }
@@ -535,6 +561,9 @@ pub(super) use Rule as GrammarRule;
 
 /// Pairs of a parse, exposed for tests of the grammar itself.
 #[cfg(test)]
-pub(super) fn parse_rule(rule: Rule, text: &str) -> Result<Pairs<'_, Rule>, pest::error::Error<Rule>> {
+pub(super) fn parse_rule(
+    rule: Rule,
+    text: &str,
+) -> Result<Pairs<'_, Rule>, pest::error::Error<Rule>> {
     RedlineParser::parse(rule, text)
 }

@@ -106,7 +106,18 @@ mod tests {
 
     #[test]
     fn values_print_as_literals() {
-        for text in ["25%", "12.5%", "$550bn", "$400m", "$1.2tn", "€600bn", "1.33M", "100k", "3", "2025-07-09"] {
+        for text in [
+            "25%",
+            "12.5%",
+            "$550bn",
+            "$400m",
+            "$1.2tn",
+            "€600bn",
+            "1.33M",
+            "100k",
+            "3",
+            "2025-07-09",
+        ] {
             assert_eq!(round_trip(text), text);
         }
         assert_eq!(round_trip("10pp"), "10%");

@@ -136,10 +136,19 @@ mod tests {
                 amount: dec(amount),
             }))
         };
-        assert_eq!(parse_literal("$550bn"), money(Currency::Usd, "550000000000"));
+        assert_eq!(
+            parse_literal("$550bn"),
+            money(Currency::Usd, "550000000000")
+        );
         assert_eq!(parse_literal("$400m"), money(Currency::Usd, "400000000"));
-        assert_eq!(parse_literal("$1.2tn"), money(Currency::Usd, "1200000000000"));
-        assert_eq!(parse_literal("€600bn"), money(Currency::Eur, "600000000000"));
+        assert_eq!(
+            parse_literal("$1.2tn"),
+            money(Currency::Usd, "1200000000000")
+        );
+        assert_eq!(
+            parse_literal("€600bn"),
+            money(Currency::Eur, "600000000000")
+        );
         assert_eq!(parse_literal("¥1tn"), money(Currency::Jpy, "1000000000000"));
         assert_eq!(parse_literal("£5bn"), money(Currency::Gbp, "5000000000"));
         assert_eq!(parse_literal("₩1tn"), money(Currency::Krw, "1000000000000"));
@@ -151,11 +160,26 @@ mod tests {
 
     #[test]
     fn rejects_malformed_literals() {
-        assert!(matches!(parse_literal("2025-02-30"), Err(LiteralError::BadDate(_))));
-        assert!(matches!(parse_literal("15 %"), Err(LiteralError::Unrecognised(_))));
-        assert!(matches!(parse_literal("$5x"), Err(LiteralError::BadSuffix(_))));
-        assert!(matches!(parse_literal("1.2.3"), Err(LiteralError::Unrecognised(_))));
-        assert!(matches!(parse_literal("abc"), Err(LiteralError::Unrecognised(_))));
+        assert!(matches!(
+            parse_literal("2025-02-30"),
+            Err(LiteralError::BadDate(_))
+        ));
+        assert!(matches!(
+            parse_literal("15 %"),
+            Err(LiteralError::Unrecognised(_))
+        ));
+        assert!(matches!(
+            parse_literal("$5x"),
+            Err(LiteralError::BadSuffix(_))
+        ));
+        assert!(matches!(
+            parse_literal("1.2.3"),
+            Err(LiteralError::Unrecognised(_))
+        ));
+        assert!(matches!(
+            parse_literal("abc"),
+            Err(LiteralError::Unrecognised(_))
+        ));
         assert!(matches!(
             parse_literal("99999999999999999999999999999999tn"),
             Err(LiteralError::OutOfRange(_))

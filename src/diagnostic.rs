@@ -159,7 +159,9 @@ impl std::error::Error for Rendered<'_> {}
 
 impl miette::Diagnostic for Rendered<'_> {
     fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        Some(Box::new(self.diagnostic.code))
+        // A finding names its rule in the message; its code adds nothing there.
+        let finding = self.diagnostic.code.starts_with("redlines::finding::");
+        (!finding).then(|| Box::new(self.diagnostic.code) as Box<dyn fmt::Display>)
     }
 
     fn severity(&self) -> Option<miette::Severity> {

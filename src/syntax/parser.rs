@@ -51,10 +51,10 @@ pub fn parse_file(text: &str, source: SourceId) -> Result<File, Vec<Diagnostic>>
         .filter(|pair| pair.as_rule() == Rule::COMMENT)
         .map(|pair| Comment {
             text: pair.as_str().trim_end().to_owned(),
-            span: Converter { source }.span(&pair),
+            span: Converter { source, text }.span(&pair),
         })
         .collect();
-    let converter = Converter { source };
+    let converter = Converter { source, text };
     let mut items = Vec::new();
     let mut errors = Vec::new();
     for pair in pairs.flat_map(|file| inner(file)) {
@@ -91,8 +91,43 @@ struct Built {
     depth: usize,
 }
 
-struct Converter {
+struct Converter<'t> {
     source: SourceId,
+    text: &'t str,
+}
+
+/// Where the last real token of a pair ends: after its last child, or after
+/// a literal token (`)`, `]`, `}`) that follows it, but before any trailing
+/// whitespace or comment.
+fn tight_end(pair: &Pair<'_, Rule>, text: &str) -> usize {
+    let end = pair.as_span().end();
+    let Some(last) = pair
+        .clone()
+        .into_inner()
+        .filter(|p| p.as_rule() != Rule::COMMENT)
+        .last()
+    else {
+        return end;
+    };
+    let mut tight = tight_end(&last, text);
+    let mut position = last.as_span().end();
+    let tail = text.get(position..end).unwrap_or("");
+    let mut chars = tail.chars();
+    while let Some(c) = chars.next() {
+        let width = c.len_utf8();
+        if c == '#' {
+            for c in chars.by_ref() {
+                position += c.len_utf8();
+                if c == '\n' {
+                    break;
+                }
+            }
+        } else if !c.is_whitespace() {
+            tight = position + width;
+        }
+        position += width;
+    }
+    tight
 }
 
 /// Takes the next child, which the grammar guarantees is there.
@@ -101,10 +136,15 @@ fn next<'a>(children: &mut impl Iterator<Item = Pair<'a, Rule>>) -> Pair<'a, Rul
     children.next().expect("grammar guarantees this child")
 }
 
-impl Converter {
+impl Converter<'_> {
+    /// The span of a pair without the whitespace and comments pest's
+    /// implicit skipping may leave at its end.
     fn span(&self, pair: &Pair<'_, Rule>) -> Span {
-        let span = pair.as_span();
-        Span::new(self.source, span.start(), span.end())
+        Span::new(
+            self.source,
+            pair.as_span().start(),
+            tight_end(pair, self.text),
+        )
     }
 
     fn ident(&self, pair: Pair<'_, Rule>) -> Ident {

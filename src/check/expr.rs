@@ -4,7 +4,7 @@
 use super::Checker;
 use super::codes;
 use super::typed::{Aggregate, ArithOp, CmpOp, Expr, ExprKind, ProposalField, Quantifier, Type};
-use super::types::{Clash, element_field, element_field_names, unify};
+use super::types::{Clash, element_field, element_field_names, plural, unify};
 use crate::diagnostic::{Diagnostic, suggestion};
 use crate::proposal::{PROPOSAL_FIELDS, TARIFF_LINE_FIELDS};
 use crate::source::Span;
@@ -285,8 +285,18 @@ impl Checker<'_> {
         let mut diagnostic =
             Diagnostic::error(codes::UNKNOWN_NAME, format!("unknown name `{}`", name.name))
                 .with_primary(span, "not a `let`, a proposal field or a field in scope");
-        if let Some(help) = suggestion(&name.name, candidates) {
-            diagnostic = diagnostic.with_help(help);
+        let mut help: Vec<String> = suggestion(&name.name, candidates).into_iter().collect();
+        if let Some(element) = elements
+            .last()
+            .filter(|e| !element_field_names(e).is_empty())
+        {
+            help.push(format!(
+                "inside this `where`, {element} has the fields {}",
+                list_words(element_field_names(element))
+            ));
+        }
+        if !help.is_empty() {
+            diagnostic = diagnostic.with_help(help.join("\n"));
         }
         self.error(diagnostic)
     }
@@ -508,7 +518,7 @@ impl Checker<'_> {
             }
             if ordered && !side.ty.is_ordered() && side.ty != Type::Any {
                 return self.error(
-                    Diagnostic::error(codes::ORDERING, format!("`{symbol}` cannot order {}", side.ty.to_string().trim_start_matches("a ")))
+                    Diagnostic::error(codes::ORDERING, format!("`{symbol}` cannot order {}", plural(&side.ty)))
                         .with_primary(side.span, format!("this is {}", side.ty))
                         .with_label(op_span, "")
                         .with_help("only numbers, percents, money of one currency and dates are ordered; use `=` or `!=`"),

@@ -249,6 +249,7 @@ impl<'a> Checker<'a> {
         self.reported_cycles.extend(cycle.iter().copied());
         let names: Vec<String> = cycle
             .iter()
+            .chain(cycle.first())
             .map(|member| format!("`{}`", self.let_decls[member.0 as usize].1.name.name))
             .collect();
         let first = self.let_decls[id.0 as usize].1;

@@ -28,7 +28,8 @@ impl fmt::Display for Type {
     }
 }
 
-fn plural(ty: &Type) -> String {
+/// The type in the plural, for "cannot order booleans".
+pub fn plural(ty: &Type) -> String {
     match ty {
         Type::Bool => "booleans".into(),
         Type::Number => "numbers".into(),

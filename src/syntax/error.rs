@@ -45,13 +45,23 @@ pub fn pest_error_to_diagnostic(error: Error<Rule>, text: &str, source: SourceId
     };
     let mut diagnostic =
         syntax_error("redlines::syntax::unexpected", message).with_primary(span, label);
-    if let Some((open, bracket)) = innermost_unclosed(text, offset) {
+    let starts_item = ITEM_KEYWORDS.contains(&found);
+    let unclosed = innermost_unclosed(text, offset, starts_item);
+    if let Some((_, bracket)) = unclosed
+        && bracket != '{'
+    {
+        let closer = if bracket == '(' { "`)`" } else { "`]`" };
+        let mut with_closer = expected.clone();
+        with_closer.push(closer);
+        diagnostic.labels[0].text = expected_label(&with_closer);
+    }
+    if let Some((open, bracket)) = unclosed {
         diagnostic = diagnostic.with_label(
             Span::new(source, open, open + bracket.len_utf8()),
             format!("`{bracket}` opened here"),
         );
     }
-    if let Some(help) = help_for(found, &expected) {
+    if let Some(help) = help_for(found, &expected, word_before(text, offset), starts_item) {
         diagnostic = diagnostic.with_help(help);
     }
     diagnostic
@@ -65,9 +75,31 @@ fn expected_label(expected: &[&str]) -> String {
     }
 }
 
-fn help_for(found: &str, expected: &[&str]) -> Option<String> {
+/// Keywords that start a top-level item.
+const ITEM_KEYWORDS: [&str; 6] = ["party", "coalition", "let", "redline", "concern", "note"];
+
+/// Keywords that start a statement.
+const STATEMENT_KEYWORDS: [&str; 4] = ["require", "applies", "because", "message"];
+
+fn help_for(found: &str, expected: &[&str], before: &str, starts_item: bool) -> Option<String> {
     if found == "==" || found.starts_with("==") {
         return Some("equality is written with a single `=`".to_owned());
+    }
+    if starts_item && expected.contains(&"`requires`") {
+        return Some("close the rule block with `}` before the next item".to_owned());
+    }
+    if let Some(keyword) = crate::diagnostic::did_you_mean(before, STATEMENT_KEYWORDS) {
+        return Some(format!("did you mean `{keyword}`?"));
+    }
+    if found == "-" && expected == ["`requires`"] {
+        return Some(
+            "a statement may not begin with a unary minus; parenthesise it: `(-x) ...`".to_owned(),
+        );
+    }
+    if expected == ["a name"] && found.starts_with(|c: char| c.is_ascii_uppercase()) {
+        return Some(
+            "names are lowercase letters, digits and `_`, starting with a letter".to_owned(),
+        );
     }
     if expected.contains(&"`requires`") {
         return Some(
@@ -83,6 +115,10 @@ fn help_for(found: &str, expected: &[&str]) -> Option<String> {
 fn describe_expected(positives: &[Rule]) -> Vec<&'static str> {
     let mut words: Vec<&'static str> = Vec::new();
     for rule in positives {
+        // `and` inside `between` is also an operator: say it once.
+        if *rule == Rule::kw_and && positives.contains(&Rule::op_and) {
+            continue;
+        }
         if let Some(word) = describe(*rule)
             && !words.contains(&word)
         {
@@ -157,13 +193,23 @@ fn describe(rule: Rule) -> Option<&'static str> {
         | Rule::rule_decl
         | Rule::rule_kind
         | Rule::EOI => "an item (`party`, `coalition`, `let`, `redline`, `concern` or `note`)",
-        Rule::kw_and => "`and`",
+        // `and` is expected as an operator, or inside `between A and B`.
+        Rule::kw_and => "an operator",
         Rule::kw_of => "`of`",
         Rule::kw_when => "`when`",
         Rule::kw_deal => "`deal`",
         Rule::kw_unless | Rule::kw_if => "`unless` or `if`",
         _ => return None,
     })
+}
+
+/// The word just before `offset` (after skipping white space), or "".
+fn word_before(text: &str, offset: usize) -> &str {
+    let head = text[..offset].trim_end();
+    let start = head
+        .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .map_or(0, |i| i + 1);
+    &head[start..]
 }
 
 /// The token at `offset`, for "unexpected `x`" (empty at end of input).
@@ -202,9 +248,10 @@ fn unclosed_string(text: &str, offset: usize) -> bool {
 
 /// The innermost bracket still open at `offset`, skipping strings and
 /// comments, when the error is at the end of the input or right after it.
-fn innermost_unclosed(text: &str, offset: usize) -> Option<(usize, char)> {
+fn innermost_unclosed(text: &str, offset: usize, starts_item: bool) -> Option<(usize, char)> {
     let at_end = text[offset..].trim().is_empty();
-    if !at_end {
+    let at_closer = text[offset..].starts_with([')', ']', '}']);
+    if !at_end && !starts_item && !at_closer {
         return None;
     }
     let mut open: Vec<(usize, char)> = Vec::new();

@@ -3,7 +3,7 @@
 use super::{CheckArgs, EXIT_BLOCKED, EXIT_CLEAR, EXIT_INVALID, Format, Output};
 use crate::diagnostic::render_all;
 use crate::proposal::Limits;
-use crate::report::human;
+use crate::report::{github, human, json, junit, sarif};
 use crate::run::{self, CheckOptions, Verdict};
 
 /// Runs `check` and returns the exit code.
@@ -28,11 +28,27 @@ pub fn run(args: &CheckArgs, output: &mut Output) -> u8 {
                 &failure.sources,
                 output.style,
             ));
+            // Machine readers get the problems in their own format too.
+            match args.format {
+                Format::Json => output.print(&json::render_failure(
+                    &failure.sources,
+                    &failure.diagnostics,
+                )),
+                Format::Github => output.print(&github::render_failure(
+                    &failure.sources,
+                    &failure.diagnostics,
+                )),
+                Format::Human | Format::Sarif | Format::Junit => {}
+            }
             return EXIT_INVALID;
         }
     };
     let text = match args.format {
         Format::Human => human::render_run(&run, output.style, args.deny_warnings),
+        Format::Json => json::render_run(&run, args.include_passes, args.deny_warnings),
+        Format::Sarif => sarif::render_run(&run),
+        Format::Junit => junit::render_run(&run, args.deny_warnings),
+        Format::Github => github::render_run(&run),
     };
     output.print(&text);
     match run.verdict(args.deny_warnings) {

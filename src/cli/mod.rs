@@ -2,14 +2,21 @@
 //! also reachable through the library, so it can be tested in-process.
 
 mod check;
+mod fmt;
+mod init;
 mod output;
+mod schema;
+mod test;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+pub use fmt::FmtArgs;
+pub use init::InitArgs;
 pub use output::Output;
+pub use test::TestArgs;
 
 /// Exit code: nothing blocks.
 pub const EXIT_CLEAR: u8 = 0;
@@ -33,6 +40,14 @@ pub struct Cli {
 pub enum Command {
     /// Check proposals against the rules.
     Check(CheckArgs),
+    /// Run the rule tests: expected outcomes of rules on given proposals.
+    Test(TestArgs),
+    /// Scaffold a starter project: rules, proposals, tests and a CI workflow.
+    Init(InitArgs),
+    /// Rewrite `.redline` files in the canonical layout (`--check`: only show the diff).
+    Fmt(FmtArgs),
+    /// Print the JSON Schema of the proposal format, for editors.
+    Schema,
 }
 
 /// Output formats of `check`.
@@ -40,6 +55,14 @@ pub enum Command {
 pub enum Format {
     /// Readable reports with source snippets.
     Human,
+    /// One JSON document in the versioned schema of docs/json-output.md.
+    Json,
+    /// SARIF 2.1.0, for code-scanning annotations.
+    Sarif,
+    /// JUnit XML: a testsuite per proposal, a testcase per rule.
+    Junit,
+    /// GitHub Actions workflow commands (annotations).
+    Github,
 }
 
 /// Arguments of `redlines check`.
@@ -86,6 +109,10 @@ pub fn run(cli: Cli) -> ExitCode {
     let mut output = Output::stdio();
     let code = match cli.command {
         Command::Check(args) => check::run(&args, &mut output),
+        Command::Test(args) => test::run(&args, &mut output),
+        Command::Init(args) => init::run(&args, &mut output),
+        Command::Fmt(args) => fmt::run(&args, &mut output),
+        Command::Schema => schema::run(&mut output),
     };
     ExitCode::from(code)
 }

@@ -1,7 +1,12 @@
 //! Reporters: turn a [`CheckRun`](crate::run::CheckRun) into the output
 //! formats of SPEC §4.
 
+pub mod github;
 pub mod human;
+pub mod json;
+pub mod junit;
+pub mod location;
+pub mod sarif;
 
 use crate::diagnostic::Diagnostic;
 use crate::eval::Outcome;

@@ -5,9 +5,9 @@ use std::collections::HashMap;
 
 use super::model::Proposal;
 use super::validate;
-use super::yaml::{self, Limits};
 use crate::diagnostic::Diagnostic;
 use crate::source::{SourceId, Sources, Span};
+use crate::yaml::{self, FileKind, Limits};
 
 const EMPTY: &str = "redlines::proposal::empty";
 const DUPLICATE_ID: &str = "redlines::proposal::duplicate_id";
@@ -28,7 +28,7 @@ pub fn load_proposals(
 ) -> Result<Vec<Proposal>, Vec<Diagnostic>> {
     let source = sources.file(file);
     let json = source.name.to_ascii_lowercase().ends_with(".json");
-    let mut stream = yaml::parse(&source.text, file, limits, json);
+    let mut stream = yaml::parse(&source.text, file, limits, FileKind::Proposal { json });
     let mut diagnostics = std::mem::take(&mut stream.diagnostics);
     if stream.documents.is_empty() && !stream.stopped {
         diagnostics.push(empty("no proposal in this file", Span::new(file, 0, 0)));

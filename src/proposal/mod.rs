@@ -1,15 +1,15 @@
 //! Proposals: YAML (or JSON) documents read into typed, spanned values and
 //! validated strictly (SPEC §1).
 //!
-//! `yaml` turns the text into a spanned tree under hard limits; `validate`
-//! turns each document of that tree into a [`Proposal`]; `load` is the entry
-//! point that ties them to a file of the [`Sources`](crate::source::Sources).
+//! `crate::yaml` turns the text into a spanned tree under hard limits;
+//! `validate` turns each document of that tree into a [`Proposal`]; `load` is
+//! the entry point that ties them to a file of the
+//! [`Sources`](crate::source::Sources).
 
 mod load;
 pub mod model;
 mod validate;
-mod yaml;
 
+pub use crate::yaml::Limits;
 pub use load::{check_unique_ids, load_proposals};
 pub use model::*;
-pub use yaml::Limits;

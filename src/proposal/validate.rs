@@ -11,10 +11,10 @@ mod sections;
 use std::collections::HashMap;
 
 use super::model::{Concession, Proposal, Spanned, TariffLine};
-use super::yaml::{NodeId, NodeRef, Shape, Text};
 use crate::diagnostic::{Diagnostic, did_you_mean};
 use crate::source::Span;
 use crate::value::{LiteralError, Scalar, parse_literal};
+use crate::yaml::{NodeId, NodeRef, Shape, Text};
 
 const UNKNOWN_KEY: &str = "redlines::proposal::unknown_key";
 const MISSING_KEY: &str = "redlines::proposal::missing_key";

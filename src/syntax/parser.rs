@@ -5,8 +5,6 @@ use std::sync::LazyLock;
 
 use pest::Parser as _;
 use pest::iterators::Pair;
-#[cfg(test)]
-use pest::iterators::Pairs;
 use pest::pratt_parser::{Assoc, Op, PrattParser};
 
 use super::ast::*;
@@ -598,12 +596,3 @@ fn unescape(text: &str, span: Span) -> Result<String, Diagnostic> {
 
 /// Rule names pest reports, exposed to the error translator.
 pub(super) use Rule as GrammarRule;
-
-/// Pairs of a parse, exposed for tests of the grammar itself.
-#[cfg(test)]
-pub(super) fn parse_rule(
-    rule: Rule,
-    text: &str,
-) -> Result<Pairs<'_, Rule>, pest::error::Error<Rule>> {
-    RedlineParser::parse(rule, text)
-}

@@ -18,9 +18,14 @@ use crate::eval::Outcome;
 use crate::files;
 use crate::proposal::{self, Limits, Proposal, Spanned};
 use crate::source::{SourceId, Sources, Span};
+use crate::yaml::{self, FileKind, NodeRef, Shape};
 
 use super::model::{CASE_KEYS, Case, Expectation, OUTCOME_KEYS, TestFile};
-use super::yaml::{self, Kind, Node};
+
+/// Deepest nesting allowed in a test file: a `given:` proposal sits two
+/// levels below the list of cases, and the proposal loader applies its own,
+/// lower limit to that part.
+const MAX_DEPTH: usize = 128;
 
 /// Blanked copies of test files (for `given:` proposals) and the files they
 /// were copied from.
@@ -91,14 +96,20 @@ impl<'a> Loader<'a> {
                 return None;
             }
         };
-        let parsed = yaml::parse(&self.sources.file(source).text, source);
-        let stopped = !parsed.diagnostics.is_empty();
-        self.errors.extend(parsed.diagnostics);
-        if stopped {
+        let limits = Limits {
+            max_depth: MAX_DEPTH,
+            ..Limits::default()
+        };
+        let text = &self.sources.file(source).text;
+        let mut stream = yaml::parse(text, source, &limits, FileKind::Test);
+        // A duplicate key stops the file too: its cases would be ambiguous.
+        if !stream.diagnostics.is_empty() {
+            self.errors.append(&mut stream.diagnostics);
             return None;
         }
-        let root = match parsed.documents.as_slice() {
-            [root] if !root.is_null() => root,
+        let roots: Vec<NodeRef<'_>> = stream.documents.iter().map(|d| stream.root(d)).collect();
+        let root = match roots.as_slice() {
+            &[root] if !root.is_null() => root,
             [] | [_] => {
                 self.errors.push(
                     Diagnostic::error("redlines::test::empty", "no cases in this test file")
@@ -113,32 +124,31 @@ impl<'a> Loader<'a> {
                         "redlines::test::several_documents",
                         "a test file holds one list of cases",
                     )
-                    .with_primary(second.span, "a second document starts here")
+                    .with_primary(second.span(), "a second document starts here")
                     .with_help("put every case in one list, or split the file in two"),
                 );
                 return None;
             }
         };
-        let Kind::List(items) = &root.kind else {
+        let Shape::List(items) = root.shape() else {
             self.errors.push(shape_error(root, "a list of cases"));
             return None;
         };
         let folder = path.parent().unwrap_or(Path::new("")).to_path_buf();
         let cases = items
-            .iter()
             .filter_map(|item| self.case(item, source, &folder))
             .collect();
         Some(TestFile { source, cases })
     }
 
-    fn case(&mut self, node: &Node, source: SourceId, folder: &Path) -> Option<Case> {
-        let Kind::Map(pairs) = &node.kind else {
+    fn case(&mut self, node: NodeRef<'_>, source: SourceId, folder: &Path) -> Option<Case> {
+        let Shape::Map(entries) = node.shape() else {
             self.errors.push(shape_error(node, "a case (a mapping)"));
             return None;
         };
-        let mut fields: HashMap<&str, (&Node, &Node)> = HashMap::new();
+        let mut fields: HashMap<&str, (NodeRef<'_>, NodeRef<'_>)> = HashMap::new();
         let mut ok = true;
-        for (key, value) in pairs {
+        for (key, value) in entries {
             let Some(name) = key.text() else {
                 self.errors.push(shape_error(key, "a key"));
                 ok = false;
@@ -153,7 +163,7 @@ impl<'a> Loader<'a> {
                         "redlines::test::unknown_key",
                         format!("unknown key `{name}` in a case"),
                     )
-                    .with_primary(key.span, "not a key of a case");
+                    .with_primary(key.span(), "not a key of a case");
                     error = error.with_help(
                         suggestion(name, CASE_KEYS)
                             .unwrap_or_else(|| format!("a case has {}", list(&CASE_KEYS))),
@@ -164,7 +174,7 @@ impl<'a> Loader<'a> {
             }
         }
         let name = match fields.get("name") {
-            Some((_, value)) => self.text(value, "the case's name"),
+            Some(&(_, value)) => self.text(value, "the case's name"),
             None => {
                 self.errors.push(missing(
                     node,
@@ -175,19 +185,19 @@ impl<'a> Loader<'a> {
             }
         };
         let proposal = match (fields.get("proposal"), fields.get("given")) {
-            (Some(_), Some((given_key, _))) => {
+            (Some(_), Some(&(given_key, _))) => {
                 self.errors.push(
                     Diagnostic::error("redlines::test::two_proposals", "a case has both `proposal:` and `given:`")
-                        .with_primary(given_key.span, "the second proposal")
+                        .with_primary(given_key.span(), "the second proposal")
                         .with_help("a case checks one proposal: a file under `proposal:` or one written inline under `given:`"),
                 );
                 None
             }
-            (Some((_, path)), None) => {
-                let id = fields.get("id").map(|(_, id)| *id);
+            (Some(&(_, path)), None) => {
+                let id = fields.get("id").map(|&(_, id)| id);
                 self.proposal_file(path, id, folder)
             }
-            (None, Some((_, given))) => self.given(given, source),
+            (None, Some(&(_, given))) => self.given(given, source),
             (None, None) => {
                 self.errors.push(missing(
                     node,
@@ -198,7 +208,7 @@ impl<'a> Loader<'a> {
             }
         };
         let expect = match fields.get("expect") {
-            Some((key, value)) => self.expect(key, value),
+            Some(&(key, value)) => self.expect(key, value),
             None => {
                 self.errors.push(missing(
                     node,
@@ -216,9 +226,9 @@ impl<'a> Loader<'a> {
         })
     }
 
-    fn text(&mut self, node: &Node, what: &str) -> Option<Spanned<String>> {
+    fn text(&mut self, node: NodeRef<'_>, what: &str) -> Option<Spanned<String>> {
         match node.text() {
-            Some(text) => Some(Spanned::new(text.to_owned(), node.span)),
+            Some(text) => Some(Spanned::new(text.to_owned(), node.span())),
             None => {
                 self.errors.push(shape_error(node, what));
                 None
@@ -227,13 +237,18 @@ impl<'a> Loader<'a> {
     }
 
     /// The proposal of `proposal: PATH` (and `id:` in a file of several).
-    fn proposal_file(&mut self, node: &Node, id: Option<&Node>, folder: &Path) -> Option<Proposal> {
+    fn proposal_file(
+        &mut self,
+        node: NodeRef<'_>,
+        id: Option<NodeRef<'_>>,
+        folder: &Path,
+    ) -> Option<Proposal> {
         let written = self.text(node, "a proposal file path")?;
         let path = normalize(&folder.join(&written.value));
         let proposals = match self.proposal_files.get(&path) {
             Some(loaded) => loaded.clone(),
             None => {
-                let loaded = self.read_proposals(&path, node.span);
+                let loaded = self.read_proposals(&path, node.span());
                 self.proposal_files.insert(path.clone(), loaded.clone());
                 loaded
             }
@@ -254,7 +269,7 @@ impl<'a> Loader<'a> {
                             proposals.len()
                         ),
                     )
-                    .with_primary(node.span, "this file")
+                    .with_primary(node.span(), "this file")
                     .with_help(format!(
                         "name one with `id:`: {}",
                         list(
@@ -305,15 +320,19 @@ impl<'a> Loader<'a> {
     }
 
     /// The proposal written inline under `given:`, read from a blanked copy
-    /// of the test file.
-    fn given(&mut self, node: &Node, source: SourceId) -> Option<Proposal> {
-        if !matches!(node.kind, Kind::Map(_)) {
+    /// of the test file. Given as an alias (`given: *base`), it is read where
+    /// the value the alias names is written.
+    fn given(&mut self, node: NodeRef<'_>, source: SourceId) -> Option<Proposal> {
+        if !matches!(node.shape(), Shape::Map(_)) {
             self.errors
                 .push(shape_error(node, "a proposal (a mapping)"));
             return None;
         }
         let file = self.sources.file(source);
-        let (name, copy) = (file.name.clone(), blank_outside(&file.text, node.span));
+        let (name, copy) = (
+            file.name.clone(),
+            blank_outside(&file.text, node.value_span()),
+        );
         let copy_id = self.sources.add(name, copy);
         self.copies.0.push((copy_id, source));
         match proposal::load_proposals(self.sources, copy_id, self.limits) {
@@ -331,24 +350,24 @@ impl<'a> Loader<'a> {
         }
     }
 
-    fn expect(&mut self, key: &Node, node: &Node) -> Option<Vec<Expectation>> {
-        let Kind::Map(pairs) = &node.kind else {
+    fn expect(&mut self, key: NodeRef<'_>, node: NodeRef<'_>) -> Option<Vec<Expectation>> {
+        let Shape::Map(entries) = node.shape() else {
             self.errors
                 .push(shape_error(node, "a mapping from outcomes to rule ids"));
             return None;
         };
         let mut expect: Vec<Expectation> = Vec::new();
         let mut ok = true;
-        for (outcome_key, rules) in pairs {
+        for (outcome_key, rules) in entries {
             let Some(outcome) = self.outcome(outcome_key) else {
                 ok = false;
                 continue;
             };
-            let items: Vec<&Node> = match &rules.kind {
-                Kind::List(items) => items.iter().collect(),
-                _ if rules.is_null() => Vec::new(),
-                Kind::Scalar { .. } => vec![rules],
-                _ => {
+            let items: Vec<NodeRef<'_>> = match rules.shape() {
+                Shape::List(items) => items.collect(),
+                Shape::Null => Vec::new(),
+                Shape::Scalar(_) => vec![rules],
+                Shape::Map(_) => {
                     self.errors.push(shape_error(rules, "a list of rule ids"));
                     ok = false;
                     continue;
@@ -388,7 +407,7 @@ impl<'a> Loader<'a> {
                     "redlines::test::nothing_expected",
                     "this case expects nothing",
                 )
-                .with_primary(key.span, "no rule is listed here")
+                .with_primary(key.span(), "no rule is listed here")
                 .with_help(
                     "list rule ids under `violated`, `pass`, `undetermined` or `not_applicable`",
                 ),
@@ -398,7 +417,7 @@ impl<'a> Loader<'a> {
         ok.then_some(expect)
     }
 
-    fn outcome(&mut self, key: &Node) -> Option<Outcome> {
+    fn outcome(&mut self, key: NodeRef<'_>) -> Option<Outcome> {
         let keys = OUTCOME_KEYS.map(|(k, _)| k);
         let Some(text) = key.text() else {
             self.errors.push(shape_error(key, "an outcome"));
@@ -412,7 +431,7 @@ impl<'a> Loader<'a> {
                 "redlines::test::unknown_outcome",
                 format!("unknown outcome `{text}`"),
             )
-            .with_primary(key.span, "not an outcome")
+            .with_primary(key.span(), "not an outcome")
             .with_help(
                 suggestion(text, keys)
                     .unwrap_or_else(|| format!("the outcomes are {}", list(&keys))),
@@ -421,7 +440,7 @@ impl<'a> Loader<'a> {
         None
     }
 
-    fn expectation(&mut self, node: &Node, outcome: Outcome) -> Option<Expectation> {
+    fn expectation(&mut self, node: NodeRef<'_>, outcome: Outcome) -> Option<Expectation> {
         let rule = self.text(node, "a rule id")?;
         match self.rules.rules.iter().position(|r| r.id == rule.value) {
             Some(rule_index) => Some(Expectation {
@@ -448,19 +467,19 @@ impl<'a> Loader<'a> {
 
 const CASE_HELP: &str = "a test file is a list of cases:\n- name: what the case shows\n  proposal: ../proposals/offer.yaml   # or inline under `given:`\n  expect:\n    violated: [party/rule]";
 
-fn shape_error(node: &Node, expected: &str) -> Diagnostic {
+fn shape_error(node: NodeRef<'_>, expected: &str) -> Diagnostic {
     Diagnostic::error(
         "redlines::test::shape",
         format!("expected {expected}, found {}", node.describe()),
     )
-    .with_primary(node.span, format!("{expected} was expected here"))
+    .with_primary(node.span(), format!("{expected} was expected here"))
     .with_help(CASE_HELP)
 }
 
-fn missing(case: &Node, key: &str, help: &str) -> Diagnostic {
+fn missing(case: NodeRef<'_>, key: &str, help: &str) -> Diagnostic {
     let start = Span {
-        end: case.span.start,
-        ..case.span
+        end: case.span().start,
+        ..case.span()
     };
     Diagnostic::error(
         "redlines::test::missing_key",

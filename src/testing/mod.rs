@@ -4,13 +4,13 @@
 //! diagnostic that points at the expectation in the test file and, when the
 //! rule failed, at the rule and the proposal value too.
 //!
-//! `yaml` reads a test file into a spanned tree, `load` turns it into the
-//! cases of `model` (loading their proposals), and [`run`] evaluates them.
+//! `load` reads a test file into a spanned tree with `crate::yaml` and
+//! turns it into the cases of `model` (loading their proposals), and [`run`]
+//! evaluates them.
 
 mod load;
 pub mod model;
 mod render;
-mod yaml;
 
 use std::path::{Path, PathBuf};
 

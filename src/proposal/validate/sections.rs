@@ -11,9 +11,9 @@ use crate::proposal::model::{
     CONCESSION_FIELDS, Concession, ConcessionKind, Fact, PROPOSAL_FIELDS, Proposal, Spanned,
     TARIFF_LINE_FIELDS, TariffLine,
 };
-use crate::proposal::yaml::{NodeRef, Shape, Text};
 use crate::source::Span;
 use crate::value::{LiteralError, Scalar, parse_literal};
+use crate::yaml::{NodeRef, Shape, Text};
 
 const NOT_MAPPING: &str = "redlines::proposal::not_mapping";
 const UNKNOWN_PARTY: &str = "redlines::proposal::unknown_party";
@@ -580,10 +580,12 @@ fn with_fix(rule: &str, fixed: Option<String>) -> String {
 mod tests {
     use super::super::{BARE_NUMBER, MISSING_KEY, UNKNOWN_KEY, proposal};
     use super::*;
-    use crate::proposal::yaml::{Limits, parse};
     use crate::source::SourceId;
     use crate::value::{Currency, Money};
+    use crate::yaml::{FileKind, Limits, parse};
     use chrono::NaiveDate;
+
+    const YAML: FileKind = FileKind::Proposal { json: false };
 
     fn usd(amount: &str) -> Money {
         Money {
@@ -598,7 +600,7 @@ mod tests {
 
     /// The proposal, or the codes of its diagnostics.
     fn read(text: &str) -> Result<Proposal, Vec<&'static str>> {
-        let stream = parse(text, SourceId(0), &Limits::default(), false);
+        let stream = parse(text, SourceId(0), &Limits::default(), YAML);
         let mut diagnostics = stream.diagnostics.clone();
         let root = stream.root(&stream.documents[0]);
         match proposal(root, false, &mut diagnostics) {
@@ -608,7 +610,7 @@ mod tests {
     }
 
     fn helps(text: &str) -> Vec<String> {
-        let stream = parse(text, SourceId(0), &Limits::default(), false);
+        let stream = parse(text, SourceId(0), &Limits::default(), YAML);
         let mut diagnostics = stream.diagnostics.clone();
         proposal(stream.root(&stream.documents[0]), false, &mut diagnostics);
         diagnostics.into_iter().filter_map(|d| d.help).collect()

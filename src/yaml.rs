@@ -1,5 +1,7 @@
-//! A small spanned YAML tree, built from `saphyr_parser`'s event stream under
-//! hard [`Limits`].
+//! The one YAML reader of the crate: a small spanned tree, built from
+//! `saphyr_parser`'s event stream under hard [`Limits`]. Proposal files
+//! (`crate::proposal`) and rule-test files (`crate::testing`) are both read
+//! with it; [`FileKind`] only names the diagnostics it reports.
 //!
 //! We pull the parser's events ourselves instead of using saphyr's tree
 //! loader: the loader (`Parser::load`) recurses once per nesting level,
@@ -23,8 +25,8 @@ mod tree;
 use tree::{Kind, Tree};
 pub(crate) use tree::{NodeId, NodeRef, Shape, Text};
 
-/// Bounds on what one proposal file may contain, so that a hostile file
-/// fails fast with a diagnostic instead of exhausting time, memory or stack.
+/// Bounds on what one file may contain, so that a hostile file fails fast
+/// with a diagnostic instead of exhausting time, memory or stack.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Limits {
     /// Deepest nesting of lists and mappings (the document's mapping is 1).
@@ -44,6 +46,51 @@ impl Default for Limits {
             max_nodes: 1_000_000,
             max_aliases: 1_000,
             max_string_len: 64 * 1024,
+        }
+    }
+}
+
+/// What kind of file is read: it names the diagnostics the reader reports
+/// (invalid syntax, a duplicate key, too deep a nesting).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum FileKind {
+    /// A proposal file; `json` when it is JSON, which a syntax error names.
+    Proposal {
+        /// The file is JSON (a subset of YAML) rather than YAML.
+        json: bool,
+    },
+    /// A rule-test file (`*.test.yaml`).
+    Test,
+}
+
+/// The codes and words of the reader's own diagnostics for one [`FileKind`].
+struct Names {
+    /// The code of a syntax error (and of an alias inside what it names).
+    syntax_code: &'static str,
+    syntax_message: &'static str,
+    duplicate_key_code: &'static str,
+    depth_help: &'static str,
+}
+
+impl FileKind {
+    fn names(self) -> Names {
+        match self {
+            FileKind::Proposal { json } => Names {
+                syntax_code: "redlines::proposal::yaml",
+                syntax_message: if json {
+                    "this file is not valid JSON"
+                } else {
+                    "this file is not valid YAML"
+                },
+                duplicate_key_code: "redlines::proposal::duplicate_key",
+                depth_help: "a proposal needs only four levels: the document, a section, an entry and its fields",
+            },
+            FileKind::Test => Names {
+                syntax_code: "redlines::test::yaml",
+                syntax_message: "this test file is not valid YAML",
+                duplicate_key_code: "redlines::test::duplicate_key",
+                depth_help: "a test file needs the list of cases, a case, and the four levels of a `given:` proposal",
+            },
         }
     }
 }
@@ -78,11 +125,13 @@ impl Stream {
     }
 }
 
-/// Reads `text` (file `file`) into a tree, stopping at the first YAML error
-/// or exceeded limit. `json` only changes how a syntax error is worded.
-pub(crate) fn parse(text: &str, file: SourceId, limits: &Limits, json: bool) -> Stream {
+/// Reads `text` (file `file`, a `kind` file) into a tree, stopping at the
+/// first YAML error or exceeded limit; duplicate keys are reported and
+/// reading goes on.
+pub(crate) fn parse(text: &str, file: SourceId, limits: &Limits, kind: FileKind) -> Stream {
     let mut builder = Builder {
         file,
+        names: kind.names(),
         text,
         offsets: Offsets::new(text),
         limits,
@@ -101,7 +150,7 @@ pub(crate) fn parse(text: &str, file: SourceId, limits: &Limits, json: bool) -> 
     while let Some(next) = parser.next_event() {
         let step = match next {
             Ok((event, span)) => builder.event(event, span),
-            Err(error) => Err(builder.scan_error(&error, json)),
+            Err(error) => Err(builder.scan_error(&error)),
         };
         if let Err(diagnostic) = step {
             builder.diagnostics.push(diagnostic);
@@ -177,6 +226,7 @@ enum OpenBody {
 
 struct Builder<'a> {
     file: SourceId,
+    names: Names,
     text: &'a str,
     offsets: Offsets<'a>,
     limits: &'a Limits,
@@ -222,7 +272,7 @@ impl Builder<'_> {
             Event::Alias(anchor) => self.alias(anchor, start, end),
             Event::SequenceStart(anchor, _) => self.open(anchor, start, end, true),
             Event::MappingStart(anchor, _) => self.open(anchor, start, end, false),
-            Event::SequenceEnd | Event::MappingEnd => self.close(end),
+            Event::SequenceEnd | Event::MappingEnd => self.close(start, end),
         }
     }
 
@@ -270,7 +320,7 @@ impl Builder<'_> {
         }
         let Some(&target) = self.anchors.get(&anchor) else {
             return Err(Diagnostic::error(
-                "redlines::proposal::yaml",
+                self.names.syntax_code,
                 "an alias refers to the value that contains it",
             )
             .with_primary(span, "this alias is inside the value it names"));
@@ -286,7 +336,7 @@ impl Builder<'_> {
         let span = Span::new(self.file, start, end);
         if self.open.len() >= self.limits.max_depth {
             let level = self.open.len() + 1;
-            return Err(depth_error(
+            return Err(self.depth_error(
                 self.limits.max_depth,
                 span,
                 format!("level {level} starts here"),
@@ -314,15 +364,19 @@ impl Builder<'_> {
         Ok(())
     }
 
-    fn close(&mut self, end: usize) -> Result<(), Stop> {
+    /// Ends the innermost open collection; the end event spans `start..end`.
+    fn close(&mut self, start: usize, end: usize) -> Result<(), Stop> {
         // The parser balances starts and ends; a stray end is ignored.
         let Some(open) = self.open.pop() else {
             return Ok(());
         };
-        let end = if open.flow {
-            self.trim_end(open.start, end)
-        } else {
-            open.last_end
+        // A flow collection ends at its closing bracket (the end event also
+        // covers blanks and a comment after it); a block one at its last value.
+        let bracket = matches!(self.text.as_bytes().get(start), Some(b']' | b'}'));
+        let end = match (open.flow, bracket) {
+            (true, true) => start + 1,
+            (true, false) => self.trim_end(open.start, end),
+            (false, _) => open.last_end,
         };
         let span = Span::new(self.file, open.start, end);
         let kind = match open.body {
@@ -360,7 +414,9 @@ impl Builder<'_> {
                     let repeated = match self.tree.scalar_text(id) {
                         Some(text) => match seen.get(text) {
                             Some(&first) => {
-                                self.diagnostics.push(duplicate_key(text, span, first));
+                                let code = self.names.duplicate_key_code;
+                                self.diagnostics
+                                    .push(duplicate_key(code, text, span, first));
                                 true
                             }
                             None => {
@@ -399,7 +455,7 @@ impl Builder<'_> {
         })
     }
 
-    fn scan_error(&self, error: &ScanError, json: bool) -> Stop {
+    fn scan_error(&self, error: &ScanError) -> Stop {
         let at = self.offsets.byte(error.marker().index());
         let content_end = self.text.trim_end().len();
         let mut label = error.info().to_owned();
@@ -422,18 +478,23 @@ impl Builder<'_> {
             // The scanner reads ahead inside brackets, so it can meet its own
             // bracket limit before our depth check sees the events.
             let depth = self.limits.max_depth.min(SCANNER_MAX_DEPTH);
-            return depth_error(
+            return self.depth_error(
                 depth,
                 span,
                 format!("more than {SCANNER_MAX_DEPTH} brackets are open here"),
             );
         }
-        let format = if json { "JSON" } else { "YAML" };
+        Diagnostic::error(self.names.syntax_code, self.names.syntax_message)
+            .with_primary(span, label)
+    }
+
+    fn depth_error(&self, max_depth: usize, span: Span, label: String) -> Diagnostic {
         Diagnostic::error(
-            "redlines::proposal::yaml",
-            format!("this file is not valid {format}"),
+            "redlines::limit::depth",
+            format!("values are nested more than {max_depth} levels deep"),
         )
         .with_primary(span, label)
+        .with_help(self.names.depth_help)
     }
 
     /// `end` moved back over trailing blanks and line breaks (block scalars
@@ -455,45 +516,39 @@ const SCANNER_DEPTH_ERROR: &str = "recursion limit exceeded";
 /// How many brackets saphyr's scanner lets one open at once.
 const SCANNER_MAX_DEPTH: usize = 255;
 
-fn depth_error(max_depth: usize, span: Span, label: String) -> Diagnostic {
-    Diagnostic::error(
-        "redlines::limit::depth",
-        format!("values are nested more than {max_depth} levels deep"),
-    )
-    .with_primary(span, label)
-    .with_help(
-        "a proposal needs only four levels: the document, a section, an entry and its fields",
-    )
-}
-
-fn duplicate_key(key: &str, span: Span, first: Span) -> Diagnostic {
-    Diagnostic::error(
-        "redlines::proposal::duplicate_key",
-        format!("duplicate key `{key}`"),
-    )
-    .with_primary(span, "written again here")
-    .with_label(first, "first written here")
-    .with_help("a key may appear only once in a mapping; remove or merge one of them")
+fn duplicate_key(code: &'static str, key: &str, span: Span, first: Span) -> Diagnostic {
+    Diagnostic::error(code, format!("duplicate key `{key}`"))
+        .with_primary(span, "written again here")
+        .with_label(first, "first written here")
+        .with_help("a key may appear only once in a mapping; remove or merge one of them")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    const PROPOSAL: FileKind = FileKind::Proposal { json: false };
+
     fn parse_str(text: &str) -> Stream {
-        parse(text, SourceId(0), &Limits::default(), false)
+        parse(text, SourceId(0), &Limits::default(), PROPOSAL)
     }
 
     fn slice(text: &str, span: Span) -> &str {
         &text[span.start as usize..span.end as usize]
     }
 
-    fn first_entry(stream: &Stream) -> (NodeRef<'_>, NodeRef<'_>) {
-        let root = stream.root(&stream.documents[0]);
-        match root.shape() {
-            Shape::Map(mut entries) => entries.next().unwrap(),
+    /// The key and value pairs of a mapping.
+    fn entries(node: NodeRef<'_>) -> Vec<(NodeRef<'_>, NodeRef<'_>)> {
+        match node.shape() {
+            Shape::Map(entries) => entries.collect(),
             _ => panic!("not a mapping"),
         }
+    }
+
+    /// The values of the first document, a mapping.
+    fn values(stream: &Stream) -> Vec<NodeRef<'_>> {
+        let root = stream.root(&stream.documents[0]);
+        entries(root).into_iter().map(|(_, value)| value).collect()
     }
 
     #[test]
@@ -501,11 +556,8 @@ mod tests {
         let text = "# 日本 €\ntitle: \"日本 offer\"\namount: €600bn # ¥\nnote: |\n  line\n\n";
         let stream = parse_str(text);
         assert!(stream.diagnostics.is_empty());
-        let root = stream.root(&stream.documents[0]);
-        let Shape::Map(entries) = root.shape() else {
-            panic!("not a mapping")
-        };
-        let spans: Vec<_> = entries
+        let spans: Vec<_> = entries(stream.root(&stream.documents[0]))
+            .into_iter()
             .flat_map(|(k, v)| [slice(text, k.span()), slice(text, v.span())])
             .collect();
         assert_eq!(
@@ -526,12 +578,89 @@ mod tests {
         let text = "a: { b: 1 }   \nc:\n  - x\n  - y\n\n# end\n";
         let stream = parse_str(text);
         let root = stream.root(&stream.documents[0]);
-        let Shape::Map(entries) = root.shape() else {
-            panic!("not a mapping")
-        };
-        let values: Vec<_> = entries.map(|(_, v)| slice(text, v.span())).collect();
+        let values: Vec<_> = values(&stream)
+            .into_iter()
+            .map(|v| slice(text, v.span()))
+            .collect();
         assert_eq!(values, ["{ b: 1 }", "- x\n  - y"]);
         assert_eq!(slice(text, root.span()), "a: { b: 1 }   \nc:\n  - x\n  - y");
+    }
+
+    #[test]
+    fn a_flow_collection_ends_at_its_bracket_before_a_trailing_comment() {
+        let text = "- name: é case\n  given:\n    proposal: a\n    parties: [us, eu]  # x\n  other: {a: 1}   # y\n";
+        let stream = parse_str(text);
+        assert!(stream.diagnostics.is_empty(), "{:?}", stream.diagnostics);
+        let Shape::List(mut cases) = stream.root(&stream.documents[0]).shape() else {
+            panic!("not a list")
+        };
+        let values: Vec<_> = entries(cases.next().unwrap())
+            .into_iter()
+            .map(|(_, v)| slice(text, v.span()))
+            .collect();
+        assert_eq!(
+            values,
+            ["é case", "proposal: a\n    parties: [us, eu]", "{a: 1}"]
+        );
+    }
+
+    #[test]
+    fn text_is_a_value_that_is_not_null_and_an_alias_shows_where_its_value_is() {
+        let text = "a: &p {x: 1}  # c\nb: *p\nc: ~\nd: '~'\n";
+        let stream = parse_str(text);
+        let values = values(&stream);
+        let spans: Vec<_> = values
+            .iter()
+            .map(|v| (slice(text, v.span()), slice(text, v.value_span())))
+            .collect();
+        assert_eq!(spans[0], ("&p {x: 1}", "&p {x: 1}"));
+        assert_eq!(spans[1], ("*p", "&p {x: 1}"));
+        let texts: Vec<_> = values.iter().map(|v| v.text()).collect();
+        assert_eq!(texts, [None, None, None, Some("~")]);
+    }
+
+    #[test]
+    fn a_test_file_names_its_own_diagnostics() {
+        let code = |text: &str| {
+            let stream = parse(text, SourceId(0), &Limits::default(), FileKind::Test);
+            stream
+                .diagnostics
+                .first()
+                .map(|d| (d.code, d.message.clone()))
+        };
+        assert_eq!(
+            code("a: 1\na: 2\n"),
+            Some((
+                "redlines::test::duplicate_key",
+                "duplicate key `a`".to_owned()
+            ))
+        );
+        assert_eq!(
+            code("a: [1\n"),
+            Some((
+                "redlines::test::yaml",
+                "this test file is not valid YAML".to_owned()
+            ))
+        );
+        assert_eq!(
+            code("{a: [1\n"),
+            Some((
+                "redlines::test::yaml",
+                "this test file is not valid YAML".to_owned()
+            ))
+        );
+        let nested = "[".repeat(65) + &"]".repeat(65);
+        assert_eq!(
+            code(&nested).map(|(code, _)| code),
+            Some("redlines::limit::depth")
+        );
+        let json = parse(
+            "{",
+            SourceId(0),
+            &Limits::default(),
+            FileKind::Proposal { json: true },
+        );
+        assert_eq!(json.diagnostics[0].message, "this file is not valid JSON");
     }
 
     #[test]
@@ -543,23 +672,16 @@ mod tests {
         assert_eq!(diagnostic.code, "redlines::proposal::duplicate_key");
         let spans: Vec<_> = diagnostic.labels.iter().map(|l| l.span.start).collect();
         assert_eq!(spans, [10, 0]);
-        let (_, value) = first_entry(&stream);
-        assert_eq!(value.scalar().map(|t| t.text.as_str()), Some("1"));
-        let Shape::Map(entries) = stream.root(&stream.documents[0]).shape() else {
-            panic!("not a mapping")
-        };
-        assert_eq!(entries.count(), 2);
+        let values = values(&stream);
+        assert_eq!(values.len(), 2);
+        assert_eq!(values[0].text(), Some("1"));
     }
 
     #[test]
     fn an_alias_is_seen_at_its_own_span_with_the_anchored_value() {
         let text = "a: &r 10%\nb: *r\n";
         let stream = parse_str(text);
-        let root = stream.root(&stream.documents[0]);
-        let Shape::Map(entries) = root.shape() else {
-            panic!("not a mapping")
-        };
-        let (_, b) = entries.last().unwrap();
+        let b = values(&stream)[1];
         assert_eq!(slice(text, b.span()), "*r");
         assert_eq!(b.scalar().map(|t| t.text.as_str()), Some("10%"));
     }
@@ -568,10 +690,8 @@ mod tests {
     fn quoted_and_tagged_scalars_are_not_plain() {
         let text = "a: '15'\nb: !!str 15\nc: 15\nd: ~\ne: '~'\n";
         let stream = parse_str(text);
-        let Shape::Map(entries) = stream.root(&stream.documents[0]).shape() else {
-            panic!("not a mapping")
-        };
-        let plain: Vec<_> = entries.map(|(_, v)| v.scalar().map(|t| t.plain)).collect();
+        let values = values(&stream);
+        let plain: Vec<_> = values.iter().map(|v| v.scalar().map(|t| t.plain)).collect();
         assert_eq!(
             plain,
             [
@@ -582,10 +702,7 @@ mod tests {
                 Some(false)
             ]
         );
-        let Shape::Map(entries) = stream.root(&stream.documents[0]).shape() else {
-            panic!("not a mapping")
-        };
-        let nulls: Vec<_> = entries.map(|(_, v)| v.is_null()).collect();
+        let nulls: Vec<_> = values.iter().map(|v| v.is_null()).collect();
         assert_eq!(nulls, [false, false, false, true, false]);
     }
 
@@ -626,7 +743,7 @@ mod tests {
             max_string_len: 4,
         };
         let code = |text: &str| {
-            let stream = parse(text, SourceId(0), &limits, false);
+            let stream = parse(text, SourceId(0), &limits, PROPOSAL);
             assert!(stream.stopped, "{text}");
             stream.diagnostics.last().map(|d| d.code)
         };

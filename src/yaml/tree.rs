@@ -1,4 +1,4 @@
-//! The spanned tree one proposal file is read into: an arena of nodes
+//! The spanned tree one file is read into: an arena of nodes
 //! (flat, so nothing recurses to walk or drop it) and a read-only view of it
 //! in which an alias shows the value it names.
 
@@ -113,6 +113,13 @@ impl<'t> NodeRef<'t> {
         self.span
     }
 
+    /// Where the value itself is written: for an alias, where the value it
+    /// names is written (`&name ...`), not the alias.
+    pub fn value_span(self) -> Span {
+        // INVARIANT: `self.id` came from `Tree::get`.
+        self.tree.nodes[self.id].span
+    }
+
     /// The node seen: the same for every alias of it.
     pub fn id(self) -> NodeId {
         self.id
@@ -146,6 +153,13 @@ impl<'t> NodeRef<'t> {
             Kind::Scalar(text) => Some(text),
             _ => None,
         }
+    }
+
+    /// The text of a single value that is not null.
+    pub fn text(self) -> Option<&'t str> {
+        self.scalar()
+            .filter(|text| !text.is_null())
+            .map(|text| text.text.as_str())
     }
 
     /// Whether the node is null, which an optional field reads as absent.

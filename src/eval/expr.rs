@@ -13,6 +13,7 @@ use crate::proposal::Proposal;
 use crate::source::Span;
 
 use super::reason::{Holder, Undet, Usage, Why, tariffs_anchor};
+use super::scope::{Elements, LetCache};
 use super::value::{Atom, Base, Clash, Elem, Op, Sel, Value, arith, equals, negate, order};
 
 /// The result of evaluating an expression.
@@ -34,40 +35,11 @@ pub(crate) struct Evaluator<'a> {
     /// The proposal being read.
     pub(crate) proposal: &'a Proposal,
     /// Elements bound by the enclosing `where`s and quantifiers, innermost last.
-    elems: Vec<Elem<'a>>,
+    elems: Elements<'a>,
     /// `let` values computed so far.
     lets: LetCache<'a>,
     /// Current recursion depth.
     depth: u32,
-}
-
-/// How many `let` values a [`LetCache`] holds without allocating.
-const INLINE_LETS: usize = 4;
-
-/// The `let` values computed during one evaluation. A rule reads a handful
-/// of `let`s, so the first few are kept inline and searched in order.
-#[derive(Default)]
-struct LetCache<'a> {
-    inline: [Option<(LetId, Eval<'a>)>; INLINE_LETS],
-    more: Vec<(LetId, Eval<'a>)>,
-}
-
-impl<'a> LetCache<'a> {
-    fn get(&self, id: LetId) -> Option<&Eval<'a>> {
-        self.inline
-            .iter()
-            .map_while(Option::as_ref)
-            .chain(self.more.iter())
-            .find(|(known, _)| *known == id)
-            .map(|(_, value)| value)
-    }
-
-    fn insert(&mut self, id: LetId, value: Eval<'a>) {
-        match self.inline.iter_mut().find(|slot| slot.is_none()) {
-            Some(slot) => *slot = Some((id, value)),
-            None => self.more.push((id, value)),
-        }
-    }
 }
 
 /// A field read from a tariff line or concession.
@@ -87,7 +59,7 @@ impl<'a> Evaluator<'a> {
         Evaluator {
             rules,
             proposal,
-            elems: Vec::new(),
+            elems: Elements::default(),
             lets: LetCache::default(),
             depth: 0,
         }
@@ -217,9 +189,9 @@ impl<'a> Evaluator<'a> {
 
     /// Runs `f` with no element bound, as a `let` definition is evaluated.
     pub(crate) fn closed<R>(&mut self, f: impl FnOnce(&mut Self) -> R) -> R {
-        let outer = std::mem::take(&mut self.elems);
+        let outer = self.elems.hide();
         let result = f(self);
-        self.elems = outer;
+        self.elems.restore(outer);
         result
     }
 
@@ -261,10 +233,7 @@ impl<'a> Evaluator<'a> {
 
     fn element(&self, depth: u32, span: Span) -> Result<Elem<'a>, Undet<'a>> {
         self.elems
-            .len()
-            .checked_sub(1 + depth as usize)
-            .and_then(|i| self.elems.get(i))
-            .copied()
+            .get(depth)
             .ok_or_else(|| unsupported("an element outside of any `where`", span))
     }
 

@@ -10,6 +10,7 @@ mod collection;
 mod explain;
 mod expr;
 mod reason;
+mod scope;
 mod show;
 mod trace;
 mod value;
@@ -202,5 +203,3 @@ pub(crate) fn status<'a>(ev: &mut Evaluator<'a>, check: &'a Check) -> Status<'a>
         }
     }
 }
-#[cfg(test)]
-mod bench_tmp;

@@ -529,12 +529,13 @@ fn collect_provenance<'a>(ev: &mut Evaluator<'a>, e: &'a Expr, out: &mut Vec<(Sp
             };
             let (one, many) = root.base.nouns();
             let noun = if count == "1" { one } else { many };
+            let values = if count == "1" { "value" } else { "values" };
             let label = match (aggregate, root.filtered) {
                 (Aggregate::Count, false) => format!("{count} {noun} here"),
                 (Aggregate::Count, true) => format!("{count} matching {noun} here"),
-                (Aggregate::Sum, _) => format!("sum of {count} values here"),
-                (Aggregate::Min, _) => format!("lowest of {count} values here"),
-                (Aggregate::Max, _) => format!("highest of {count} values here"),
+                (Aggregate::Sum, _) => format!("sum of {count} {values} here"),
+                (Aggregate::Min, _) => format!("lowest of {count} {values} here"),
+                (Aggregate::Max, _) => format!("highest of {count} {values} here"),
             };
             out.push((root.span, label));
         }

@@ -6,6 +6,7 @@
 
 mod codes;
 mod expr;
+mod ops;
 pub mod typed;
 mod types;
 

@@ -26,14 +26,25 @@ const LINE_KEYS: [&str; 5] = ["before", "after", "effective", "quota", "note"];
 const MAX_SUGGESTED_PARTIES: usize = 64;
 
 impl<'t> Checker<'_> {
+    /// Reports that `value` is not the mapping or list it must be:
+    /// `must` is "`tariffs` must be a mapping", `help` says how to write it.
+    fn wrong_shape(&mut self, code: &'static str, value: NodeRef<'t>, must: &str, help: &str) {
+        let found = value.describe();
+        self.report(
+            Diagnostic::error(code, format!("{must}, not {found}"))
+                .with_primary(value.span(), format!("this is {found}"))
+                .with_help(help),
+        );
+    }
+
     /// The whole document: the top-level keys and every section.
     pub(super) fn proposal(&mut self, root: NodeRef<'t>) -> Option<Proposal> {
         if !matches!(root.shape(), Shape::Map(_)) {
-            let found = root.describe();
-            self.report(
-                Diagnostic::error(NOT_MAPPING, format!("a proposal must be a mapping, not {found}"))
-                    .with_primary(root.span(), format!("this document is {found}"))
-                    .with_help("start the document with `proposal: <id>` and write its fields as `key: value` lines"),
+            self.wrong_shape(
+                NOT_MAPPING,
+                root,
+                "a proposal must be a mapping",
+                "start the document with `proposal: <id>` and write its fields as `key: value` lines",
             );
             return None;
         }
@@ -108,11 +119,11 @@ impl<'t> Checker<'_> {
 
     fn parties(&mut self, value: NodeRef<'t>) -> Option<Spanned<Vec<Spanned<String>>>> {
         let Shape::List(items) = value.shape() else {
-            let found = value.describe();
-            self.report(
-                Diagnostic::error(WRONG_TYPE, format!("`parties` must be a list, not {found}"))
-                    .with_primary(value.span(), format!("this is {found}"))
-                    .with_help("write `parties: [us, japan]`"),
+            self.wrong_shape(
+                WRONG_TYPE,
+                value,
+                "`parties` must be a list",
+                "write `parties: [us, japan]`",
             );
             return None;
         };
@@ -219,14 +230,11 @@ impl<'t> Checker<'_> {
 
     fn tariffs(&mut self, value: NodeRef<'t>) -> Vec<TariffLine> {
         let Shape::Map(entries) = value.shape() else {
-            let found = value.describe();
-            self.report(
-                Diagnostic::error(
-                    WRONG_TYPE,
-                    format!("`tariffs` must be a mapping, not {found}"),
-                )
-                .with_primary(value.span(), format!("this is {found}"))
-                .with_help("write one line per sector, like `autos: { before: 25%, after: 15% }`"),
+            self.wrong_shape(
+                WRONG_TYPE,
+                value,
+                "`tariffs` must be a mapping",
+                "write one line per sector, like `autos: { before: 25%, after: 15% }`",
             );
             return Vec::new();
         };
@@ -274,17 +282,14 @@ impl<'t> Checker<'_> {
             );
         }
         if !matches!(line.shape(), Shape::Map(_)) {
-            let found = line.describe();
-            self.report(
-                Diagnostic::error(
-                    WRONG_TYPE,
-                    format!("tariff line {} must be a mapping, not {found}", shown(&sector.value)),
-                )
-                .with_primary(line.span(), format!("this is {found}"))
-                .with_help(format!(
+            self.wrong_shape(
+                WRONG_TYPE,
+                line,
+                &format!("tariff line {} must be a mapping", shown(&sector.value)),
+                &format!(
                     "give the rates before and after the deal, like `{}: {{ before: 25%, after: 15% }}`",
                     sector.value
-                )),
+                ),
             );
             return None;
         }
@@ -350,14 +355,11 @@ impl<'t> Checker<'_> {
 
     fn concessions(&mut self, value: NodeRef<'t>) -> Vec<Concession> {
         let Shape::List(items) = value.shape() else {
-            let found = value.describe();
-            self.report(
-                Diagnostic::error(
-                    WRONG_TYPE,
-                    format!("`concessions` must be a list, not {found}"),
-                )
-                .with_primary(value.span(), format!("this is {found}"))
-                .with_help("write one `- by: <party>` item per concession"),
+            self.wrong_shape(
+                WRONG_TYPE,
+                value,
+                "`concessions` must be a list",
+                "write one `- by: <party>` item per concession",
             );
             return Vec::new();
         };
@@ -366,11 +368,11 @@ impl<'t> Checker<'_> {
 
     fn concession(&mut self, item: NodeRef<'t>) -> Option<Concession> {
         if !matches!(item.shape(), Shape::Map(_)) {
-            let found = item.describe();
-            self.report(
-                Diagnostic::error(WRONG_TYPE, format!("a concession must be a mapping, not {found}"))
-                    .with_primary(item.span(), format!("this is {found}"))
-                    .with_help("give each concession `by`, `kind` and `item`, like `{ by: japan, kind: purchase, item: soybeans }`"),
+            self.wrong_shape(
+                WRONG_TYPE,
+                item,
+                "a concession must be a mapping",
+                "give each concession `by`, `kind` and `item`, like `{ by: japan, kind: purchase, item: soybeans }`",
             );
             return None;
         }
@@ -443,14 +445,11 @@ impl<'t> Checker<'_> {
 
     fn facts(&mut self, value: NodeRef<'t>) -> Vec<Fact> {
         let Shape::Map(entries) = value.shape() else {
-            let found = value.describe();
-            self.report(
-                Diagnostic::error(
-                    WRONG_TYPE,
-                    format!("`facts` must be a mapping, not {found}"),
-                )
-                .with_primary(value.span(), format!("this is {found}"))
-                .with_help("write one `name: value` line per fact, like `ldp_majority: false`"),
+            self.wrong_shape(
+                WRONG_TYPE,
+                value,
+                "`facts` must be a mapping",
+                "write one `name: value` line per fact, like `ldp_majority: false`",
             );
             return Vec::new();
         };

@@ -2,6 +2,7 @@
 //! refusing files that are too large or not UTF-8, and reporting every
 //! file-system problem as a diagnostic instead of a panic.
 
+use std::collections::HashSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -29,16 +30,13 @@ pub fn read_file(
         ));
     }
     if metadata.len() > max_size {
-        return Err(Diagnostic::error(
-            "redlines::limit::file_size",
-            format!(
-                "`{shown}` is {} bytes, more than the limit of {max_size}",
-                metadata.len()
-            ),
-        )
-        .with_help("raise the limit with `--max-file-size` if this file is genuine"));
+        return Err(too_large(&shown, metadata.len(), max_size));
     }
-    let bytes = fs::read(path).map_err(|e| io_error(&shown, &e))?;
+    let bytes = read_at_most(path, max_size).map_err(|e| io_error(&shown, &e))?;
+    if bytes.len() as u64 > max_size {
+        // The file grew after its size was read.
+        return Err(too_large(&shown, bytes.len() as u64, max_size));
+    }
     let text = String::from_utf8(bytes).map_err(|e| {
         Diagnostic::error(
             "redlines::io::not_utf8",
@@ -52,12 +50,30 @@ pub fn read_file(
     Ok(sources.add(shown, text))
 }
 
+fn too_large(shown: &str, size: u64, max_size: u64) -> Diagnostic {
+    Diagnostic::error(
+        "redlines::limit::file_size",
+        format!("`{shown}` is {size} bytes, more than the limit of {max_size}"),
+    )
+    .with_help("raise the limit with `--max-file-size` if this file is genuine")
+}
+
+/// Reads a file, but never more than one byte past `max_size`.
+fn read_at_most(path: &Path, max_size: u64) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    fs::File::open(path)?
+        .take(max_size.saturating_add(1))
+        .read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
 /// Reads standard input into `sources` as `<stdin>`.
 pub fn read_stdin(sources: &mut Sources, max_size: u64) -> Result<SourceId, Diagnostic> {
     use std::io::Read;
     let mut bytes = Vec::new();
     std::io::stdin()
-        .take(max_size + 1)
+        .take(max_size.saturating_add(1))
         .read_to_end(&mut bytes)
         .map_err(|e| io_error("<stdin>", &e))?;
     if bytes.len() as u64 > max_size {
@@ -74,66 +90,119 @@ pub fn read_stdin(sources: &mut Sources, max_size: u64) -> Result<SourceId, Diag
 
 /// Every file under `paths` (files are taken as given, folders searched)
 /// whose extension is one of `extensions`, sorted, without duplicates.
+///
+/// Symbolic links are followed, but a folder is searched once: a link back
+/// to a folder being searched (a loop) is an error, and a second link to a
+/// folder already searched adds nothing.
 pub fn find_files(paths: &[PathBuf], extensions: &[&str]) -> Result<Vec<PathBuf>, Vec<Diagnostic>> {
-    let mut found = Vec::new();
-    let mut errors = Vec::new();
+    let mut walk = Walk {
+        extensions,
+        found: Vec::new(),
+        errors: Vec::new(),
+        searched: HashSet::new(),
+        open: Vec::new(),
+    };
     for path in paths {
         match fs::metadata(path) {
-            Ok(metadata) if metadata.is_dir() => walk(path, extensions, 0, &mut found, &mut errors),
-            Ok(_) => found.push(path.clone()),
-            Err(e) => errors.push(io_error(&display(path), &e)),
+            Ok(metadata) if metadata.is_dir() => walk.folder(path, 0),
+            Ok(_) => walk.found.push(path.clone()),
+            Err(e) => walk.errors.push(io_error(&display(path), &e)),
         }
     }
-    if !errors.is_empty() {
-        return Err(errors);
+    if !walk.errors.is_empty() {
+        return Err(walk.errors);
     }
+    let mut found = walk.found;
     found.sort();
     found.dedup();
     Ok(found)
 }
 
-fn walk(
-    folder: &Path,
-    extensions: &[&str],
-    depth: usize,
-    found: &mut Vec<PathBuf>,
-    errors: &mut Vec<Diagnostic>,
-) {
-    if depth > MAX_FOLDER_DEPTH {
-        errors.push(Diagnostic::error(
-            "redlines::io::too_deep",
-            format!(
-                "`{}` is nested more than {MAX_FOLDER_DEPTH} folders deep (a symbolic link loop?)",
-                display(folder)
-            ),
-        ));
-        return;
-    }
-    let entries = match fs::read_dir(folder) {
-        Ok(entries) => entries,
-        Err(e) => {
-            errors.push(io_error(&display(folder), &e));
+/// A search of folders for files with given extensions.
+struct Walk<'a> {
+    extensions: &'a [&'a str],
+    found: Vec<PathBuf>,
+    errors: Vec<Diagnostic>,
+    /// Every folder searched so far, as canonical paths.
+    searched: HashSet<PathBuf>,
+    /// The folders being searched, outermost first, as canonical paths.
+    open: Vec<PathBuf>,
+}
+
+impl Walk<'_> {
+    fn folder(&mut self, folder: &Path, depth: usize) {
+        if depth > MAX_FOLDER_DEPTH {
+            self.errors.push(Diagnostic::error(
+                "redlines::io::too_deep",
+                format!(
+                    "`{}` is nested more than {MAX_FOLDER_DEPTH} folders deep",
+                    display(folder)
+                ),
+            ));
             return;
         }
-    };
-    let mut paths: Vec<PathBuf> = entries
-        .filter_map(|entry| entry.ok().map(|e| e.path()))
-        .collect();
-    paths.sort();
-    for path in paths {
-        match fs::metadata(&path) {
-            Ok(metadata) if metadata.is_dir() => walk(&path, extensions, depth + 1, found, errors),
-            Ok(_) => {
-                let matches = path
-                    .extension()
-                    .and_then(|e| e.to_str())
-                    .is_some_and(|e| extensions.contains(&e));
-                if matches {
-                    found.push(path);
-                }
+        let canonical = match fs::canonicalize(folder) {
+            Ok(canonical) => canonical,
+            Err(e) => {
+                self.errors.push(io_error(&display(folder), &e));
+                return;
             }
-            Err(e) => errors.push(io_error(&display(&path), &e)),
+        };
+        if self.open.contains(&canonical) {
+            self.errors.push(
+                Diagnostic::error(
+                    "redlines::io::link_loop",
+                    format!(
+                        "`{}` leads back to a folder that contains it",
+                        display(folder)
+                    ),
+                )
+                .with_help("a symbolic link makes a loop; remove it or point it elsewhere"),
+            );
+            return;
         }
+        if !self.searched.insert(canonical.clone()) {
+            return;
+        }
+        let entries = match fs::read_dir(folder) {
+            Ok(entries) => entries,
+            Err(e) => {
+                self.errors.push(io_error(&display(folder), &e));
+                return;
+            }
+        };
+        let mut paths: Vec<PathBuf> = entries
+            .filter_map(|entry| entry.ok().map(|e| e.path()))
+            .collect();
+        paths.sort();
+        self.open.push(canonical);
+        for path in paths {
+            match fs::metadata(&path) {
+                Ok(metadata) if metadata.is_dir() => self.folder(&path, depth + 1),
+                Ok(metadata) => {
+                    let matches = path
+                        .extension()
+                        .and_then(|e| e.to_str())
+                        .is_some_and(|e| self.extensions.contains(&e));
+                    if matches && !metadata.is_file() {
+                        // A named pipe or a device in a folder would block
+                        // the run or never end; one named on the command
+                        // line is read (within the size limit) as asked.
+                        self.errors.push(
+                            Diagnostic::error(
+                                "redlines::io::not_a_file",
+                                format!("`{}` is not a regular file", display(&path)),
+                            )
+                            .with_help("remove the pipe, socket or device from the folder"),
+                        );
+                    } else if matches {
+                        self.found.push(path);
+                    }
+                }
+                Err(e) => self.errors.push(io_error(&display(&path), &e)),
+            }
+        }
+        self.open.pop();
     }
 }
 

@@ -19,4 +19,6 @@ pub mod source;
 pub mod syntax;
 pub mod testing;
 pub mod value;
+#[cfg(feature = "workload")]
+pub mod workload;
 pub(crate) mod yaml;

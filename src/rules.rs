@@ -6,7 +6,7 @@ use crate::check::{self, ParsedFile, typed::RuleSet};
 use crate::diagnostic::Diagnostic;
 use crate::files;
 use crate::source::{Sources, Span};
-use crate::syntax::{self, ast};
+use crate::syntax::{self, LengthLimits, ast};
 
 /// Rules loaded from a folder: the checked set and its warnings.
 pub struct LoadedRules {
@@ -19,12 +19,44 @@ pub struct LoadedRules {
     pub party_literals: Vec<(String, Span)>,
 }
 
+/// Most rules in one run by default.
+pub const DEFAULT_MAX_RULES: usize = 10_000;
+
+/// Bounds on the rule files of a run, so that hostile input fails fast
+/// with a diagnostic (nesting is bounded by the parser itself).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RuleLimits {
+    /// Most `redline`, `concern` and `note` rules over all files.
+    pub max_rules: usize,
+    /// Longest names and strings.
+    pub lengths: LengthLimits,
+}
+
+impl Default for RuleLimits {
+    fn default() -> RuleLimits {
+        RuleLimits {
+            max_rules: DEFAULT_MAX_RULES,
+            lengths: LengthLimits::default(),
+        }
+    }
+}
+
 /// Loads every `.redline` file under `dir` (sorted by path), parses and
 /// checks them together. Returns every diagnostic of every file on failure.
 pub fn load_rules(
     dir: &Path,
     sources: &mut Sources,
     max_file_size: u64,
+) -> Result<LoadedRules, Vec<Diagnostic>> {
+    load_rules_limited(dir, sources, max_file_size, &RuleLimits::default())
+}
+
+/// [`load_rules`] under the given limits.
+pub fn load_rules_limited(
+    dir: &Path,
+    sources: &mut Sources,
+    max_file_size: u64,
+    limits: &RuleLimits,
 ) -> Result<LoadedRules, Vec<Diagnostic>> {
     let paths = files::find_files(&[dir.to_path_buf()], &["redline"])?;
     if paths.is_empty() {
@@ -38,7 +70,7 @@ pub fn load_rules(
             ),
         ]);
     }
-    load_rule_files(&paths, sources, max_file_size)
+    load_rule_files_limited(&paths, sources, max_file_size, limits)
 }
 
 /// Loads the given rule files, parses and checks them together.
@@ -46,6 +78,16 @@ pub fn load_rule_files(
     paths: &[PathBuf],
     sources: &mut Sources,
     max_file_size: u64,
+) -> Result<LoadedRules, Vec<Diagnostic>> {
+    load_rule_files_limited(paths, sources, max_file_size, &RuleLimits::default())
+}
+
+/// [`load_rule_files`] under the given limits.
+pub fn load_rule_files_limited(
+    paths: &[PathBuf],
+    sources: &mut Sources,
+    max_file_size: u64,
+    limits: &RuleLimits,
 ) -> Result<LoadedRules, Vec<Diagnostic>> {
     let mut errors = Vec::new();
     let mut parsed: Vec<(ast::File, String)> = Vec::new();
@@ -58,9 +100,16 @@ pub fn load_rule_files(
             }
         };
         match syntax::parse_file(&sources.file(id).text, id) {
-            Ok(file) => parsed.push((file, stem(path))),
+            Ok(file) => {
+                errors.extend(syntax::check_lengths(&file, &limits.lengths));
+                parsed.push((file, stem(path)));
+            }
             Err(mut e) => errors.append(&mut e),
         }
+    }
+    if let Some(over) = too_many_rules(&parsed, limits.max_rules) {
+        errors.push(over);
+        return Err(errors);
     }
     let inputs: Vec<ParsedFile<'_>> = parsed
         .iter()
@@ -84,6 +133,26 @@ pub fn load_rule_files(
             Err(all)
         }
     }
+}
+
+/// A diagnostic at the first rule past `max_rules`, if there is one.
+fn too_many_rules(parsed: &[(ast::File, String)], max_rules: usize) -> Option<Diagnostic> {
+    let over = parsed
+        .iter()
+        .flat_map(|(file, _)| &file.items)
+        .filter_map(|item| match item {
+            ast::Item::Rule(rule) => Some(rule.id.span),
+            _ => None,
+        })
+        .nth(max_rules)?;
+    Some(
+        Diagnostic::error(
+            "redlines::limit::rules",
+            format!("more than {max_rules} rules in the rule files"),
+        )
+        .with_primary(over, "this rule is over the limit")
+        .with_help("raise the limit with `--max-rules` if these rules are genuine"),
+    )
 }
 
 /// The owner id of a file with no `party` or `coalition`: its stem.

@@ -2,17 +2,20 @@
 //! evaluate every applicable rule against every proposal, collect findings.
 //! The CLI and the tests both go through [`check`].
 
+mod pipeline;
+
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 use crate::check::typed::{Rule, RuleSet, Scope};
-use crate::check::unknown_party_warnings;
-use crate::diagnostic::{Diagnostic, Severity};
-use crate::eval::{self, Explanation, Outcome};
+use crate::diagnostic::Diagnostic;
+use crate::eval::{Explanation, Outcome};
 use crate::files;
-use crate::proposal::{self, Limits, Proposal};
-use crate::rules;
+use crate::proposal::{Limits, Proposal};
+use crate::rules::RuleLimits;
 use crate::source::Sources;
+
+pub use pipeline::{Consumer, RunContext, Walked, walk};
 
 /// What to check and how.
 #[derive(Clone, Debug)]
@@ -29,6 +32,12 @@ pub struct CheckOptions {
     pub max_file_size: u64,
     /// Limits on proposal files.
     pub limits: Limits,
+    /// Limits on rule files.
+    pub rule_limits: RuleLimits,
+    /// Threads that check proposals: 0 for one per core (or as many as
+    /// `RAYON_NUM_THREADS` says), 1 to work on the calling thread alone.
+    /// The output is the same whatever the number.
+    pub jobs: usize,
 }
 
 impl CheckOptions {
@@ -41,6 +50,8 @@ impl CheckOptions {
             explain: false,
             max_file_size: files::DEFAULT_MAX_FILE_SIZE,
             limits: Limits::default(),
+            rule_limits: RuleLimits::default(),
+            jobs: 0,
         }
     }
 }
@@ -97,123 +108,20 @@ pub struct CheckFailure {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// Runs a whole check.
+/// Runs a whole check, keeping every report (see [`walk`] for a run
+/// that hands reports on as they are made).
 pub fn check(options: &CheckOptions) -> Result<CheckRun, CheckFailure> {
-    let mut sources = Sources::new();
-    let loaded_rules = rules::load_rules(&options.rules_dir, &mut sources, options.max_file_size);
-    let loaded_proposals = load_proposal_files(&options.paths, &mut sources, options);
-    let (loaded_rules, proposals) = match (loaded_rules, loaded_proposals) {
-        (Ok(rules), Ok(proposals)) => (rules, proposals),
-        (rules, proposals) => {
-            let mut diagnostics = rules.err().unwrap_or_default();
-            diagnostics.extend(proposals.err().unwrap_or_default());
-            return Err(CheckFailure {
-                sources,
-                diagnostics,
-            });
-        }
-    };
-    let proposal_parties: BTreeSet<String> = proposals
-        .iter()
-        .flat_map(|p| p.parties.value.iter().map(|party| party.value.clone()))
-        .collect();
-    let ruleset = loaded_rules.rules;
-    let selected = match select_rules(&ruleset, options.as_party.as_deref(), &proposal_parties) {
-        Ok(selected) => selected,
-        Err(diagnostic) => {
-            return Err(CheckFailure {
-                sources,
-                diagnostics: vec![diagnostic],
-            });
-        }
-    };
-    let mut warnings = loaded_rules.warnings;
-    warnings.extend(unknown_party_warnings(
-        &loaded_rules.party_literals,
-        &ruleset,
-        &proposal_parties,
-    ));
-    crate::check::sort_diagnostics(&mut warnings, &sources);
-    let reports = proposals
-        .into_iter()
-        .map(|proposal| evaluate_proposal(&ruleset, &selected, proposal, &sources, options.explain))
-        .collect();
+    let mut reports = Vec::new();
+    let walked = walk(options, &pipeline::KeepReports, &mut |report| {
+        reports.push(report);
+    })?;
     Ok(CheckRun {
-        sources,
-        rules: ruleset,
-        selected,
+        sources: walked.sources,
+        rules: walked.rules,
+        selected: walked.selected,
         reports,
-        warnings,
+        warnings: walked.warnings,
     })
-}
-
-/// Evaluates every selected rule that applies to one proposal.
-fn evaluate_proposal(
-    rules: &RuleSet,
-    selected: &[usize],
-    proposal: Proposal,
-    sources: &Sources,
-    explain: bool,
-) -> ProposalReport {
-    let findings = selected
-        .iter()
-        .filter(|&&index| eval::applies_to(&rules.rules[index].scope, &proposal))
-        .map(|&index| {
-            let rule = &rules.rules[index];
-            let result = eval::evaluate(rules, rule, &proposal, sources);
-            let failed = matches!(result.outcome, Outcome::Violated | Outcome::Undetermined);
-            Finding {
-                rule: index,
-                outcome: result.outcome,
-                explanation: result.explanation,
-                trace: (explain && failed).then(|| eval::trace(rules, rule, &proposal, sources)),
-            }
-        })
-        .collect();
-    ProposalReport { proposal, findings }
-}
-
-/// Reads every proposal file under `paths`; all problems of all files.
-fn load_proposal_files(
-    paths: &[PathBuf],
-    sources: &mut Sources,
-    options: &CheckOptions,
-) -> Result<Vec<Proposal>, Vec<Diagnostic>> {
-    let files = files::find_files(paths, &["yaml", "yml", "json"])?;
-    if files.is_empty() {
-        let shown: Vec<String> = paths
-            .iter()
-            .map(|p| format!("`{}`", files::display(p)))
-            .collect();
-        return Err(vec![Diagnostic::error(
-            "redlines::io::no_proposals",
-            format!(
-                "no proposal files (`.yaml`, `.yml`, `.json`) in {}",
-                shown.join(", ")
-            ),
-        )]);
-    }
-    let mut proposals = Vec::new();
-    let mut errors = Vec::new();
-    for path in &files {
-        let id = match files::read_file(path, sources, options.max_file_size) {
-            Ok(id) => id,
-            Err(e) => {
-                errors.push(e);
-                continue;
-            }
-        };
-        match proposal::load_proposals(sources, id, &options.limits) {
-            Ok(mut loaded) => proposals.append(&mut loaded),
-            Err(mut e) => errors.append(&mut e),
-        }
-    }
-    errors.extend(proposal::check_unique_ids(&proposals));
-    if errors.is_empty() {
-        Ok(proposals)
-    } else {
-        Err(errors)
-    }
 }
 
 /// The rules `--as PARTY` selects: those owned by the party and by every
@@ -277,14 +185,21 @@ pub enum Verdict {
 impl CheckRun {
     /// The rule a finding is about.
     pub fn rule(&self, finding: &Finding) -> &Rule {
+        // INVARIANT: findings are made with indices into this rule set.
         &self.rules.rules[finding.rule]
     }
 
     /// Whether a finding fails the run.
     pub fn blocks(&self, finding: &Finding, deny_warnings: bool) -> bool {
-        let failed = matches!(finding.outcome, Outcome::Violated | Outcome::Undetermined);
-        let severity = self.rule(finding).severity;
-        failed && (severity == Severity::Error || (deny_warnings && severity == Severity::Warning))
+        self.context().blocks(finding, deny_warnings)
+    }
+
+    /// The files and rules of the run, for reporters.
+    pub fn context(&self) -> RunContext<'_> {
+        RunContext {
+            sources: &self.sources,
+            rules: &self.rules,
+        }
     }
 
     /// The verdict of the whole run.

@@ -41,7 +41,7 @@ impl Span {
 
     /// Length in bytes.
     pub fn len(self) -> usize {
-        (self.end - self.start) as usize
+        self.end.saturating_sub(self.start) as usize
     }
 
     /// Whether the span covers no bytes.
@@ -61,8 +61,9 @@ pub struct SourceFile {
     pub name: String,
     /// The whole text.
     pub text: String,
-    /// Byte offset of the start of every line, for line/column look-ups.
-    line_starts: Vec<usize>,
+    /// Byte offset of the start of every line, for line/column look-ups
+    /// (`u32`, as in spans: half the memory for a long stream of proposals).
+    line_starts: Vec<u32>,
 }
 
 /// A 1-based line and column (columns count characters).
@@ -79,7 +80,7 @@ impl SourceFile {
     pub fn new(name: impl Into<String>, text: impl Into<String>) -> SourceFile {
         let text = text.into();
         let line_starts = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .chain(text.match_indices('\n').map(|(i, _)| saturate(i + 1)))
             .collect();
         SourceFile {
             name: name.into(),
@@ -91,8 +92,12 @@ impl SourceFile {
     /// The line and column of a byte offset (clamped to the text).
     pub fn line_col(&self, offset: usize) -> LineCol {
         let offset = offset.min(self.text.len());
-        let line = self.line_starts.partition_point(|&start| start <= offset) - 1;
-        let line_start = self.line_starts[line];
+        // INVARIANT: `line_starts` begins with 0, so the partition point is >= 1.
+        let line = self
+            .line_starts
+            .partition_point(|&start| start as usize <= offset)
+            - 1;
+        let line_start = self.line_starts[line] as usize;
         let column = self
             .text
             .get(line_start..offset)
@@ -103,6 +108,56 @@ impl SourceFile {
         }
     }
 
+    /// The byte offset where 0-based line `line` starts, if there is one.
+    fn line_start(&self, line: usize) -> Option<usize> {
+        self.line_starts.get(line).map(|&start| start as usize)
+    }
+
+    /// The 0-based line of a byte offset.
+    fn line_of(&self, offset: usize) -> usize {
+        self.line_starts
+            .partition_point(|&start| start as usize <= offset)
+            .saturating_sub(1)
+    }
+
+    /// Whole lines around `start..end`: a margin more than the context
+    /// miette asks for, so that it reads exactly what it would read in the
+    /// whole text. Returns the byte range and the 0-based line it starts on.
+    fn window(
+        &self,
+        start: usize,
+        end: usize,
+        before: usize,
+        after: usize,
+    ) -> (std::ops::Range<usize>, usize) {
+        let first = self.line_of(start).saturating_sub(before.saturating_add(1));
+        let last = self.line_of(end).saturating_add(after).saturating_add(2);
+        let from = self.line_start(first).unwrap_or(0);
+        let to = self.line_start(last).unwrap_or(self.text.len());
+        (from..to, first)
+    }
+
+    /// At most [`CLIP`] bytes either side of `start..end`, within its line,
+    /// on character boundaries.
+    fn clip(&self, start: usize, end: usize) -> std::ops::Range<usize> {
+        let line = self.line_of(start);
+        let line_start = self.line_start(line).unwrap_or(0);
+        let line_end = self
+            .text
+            .get(end..)
+            .and_then(|rest| rest.find('\n'))
+            .map_or(self.text.len(), |i| end + i);
+        let mut from = start.saturating_sub(CLIP).max(line_start);
+        while !self.text.is_char_boundary(from) {
+            from += 1;
+        }
+        let mut to = end.saturating_add(CLIP).min(line_end);
+        while !self.text.is_char_boundary(to) {
+            to -= 1;
+        }
+        from.min(start)..to.max(end)
+    }
+
     /// The text of a span, or the empty string if it is out of range.
     pub fn slice(&self, span: Span) -> &str {
         self.text
@@ -110,6 +165,12 @@ impl SourceFile {
             .unwrap_or("")
     }
 }
+
+/// Above this many bytes, a snippet shows only a window of the span's line.
+const MAX_SNIPPET: usize = 4096;
+
+/// Bytes kept either side of a span in such a window.
+const CLIP: usize = 120;
 
 /// The registry of every file loaded in one run.
 ///
@@ -169,8 +230,26 @@ impl Sources {
 
     /// The span in the virtual concatenation that miette renders from.
     pub fn global(&self, span: Span) -> SourceSpan {
+        // INVARIANT: spans carry ids made by `add` on this registry.
         let base = self.bases[span.source.0 as usize];
         SourceSpan::new((base + span.start as usize).into(), span.len())
+    }
+
+    /// Moves every file of `other` to the end of this registry, in order,
+    /// without copying their text; returns their ids here. (Files read in
+    /// parallel into registries of their own join the run's this way.)
+    pub fn append(&mut self, other: Sources) -> Vec<SourceId> {
+        let mut ids = Vec::with_capacity(other.files.len());
+        for file in other.files {
+            let base = match (self.files.last(), self.bases.last()) {
+                (Some(last), Some(base)) => base + last.text.len() + 1,
+                _ => 0,
+            };
+            ids.push(SourceId(saturate(self.files.len())));
+            self.files.push(file);
+            self.bases.push(base);
+        }
+        ids
     }
 
     fn locate(&self, global: usize) -> Option<usize> {
@@ -187,23 +266,48 @@ impl SourceCode for Sources {
         context_lines_after: usize,
     ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
         let index = self.locate(span.offset()).ok_or(MietteError::OutOfBounds)?;
-        let file = &self.files[index];
-        let base = self.bases[index];
-        let local = SourceSpan::new((span.offset() - base).into(), span.len());
-        let contents =
-            file.text
-                .as_str()
-                .read_span(&local, context_lines_before, context_lines_after)?;
+        let file = self.files.get(index).ok_or(MietteError::OutOfBounds)?;
+        let base = self.bases.get(index).copied().unwrap_or(0);
+        let start = span.offset() - base;
+        let end = start
+            .checked_add(span.len())
+            .filter(|&end| end <= file.text.len())
+            .ok_or(MietteError::OutOfBounds)?;
+        // miette reads a span by scanning the text from its start: hand it
+        // only the lines around the span, so that a diagnostic costs the same
+        // in a large file as in a small one, and only a window of a very long
+        // line (a minified JSON file), so that it stays readable.
+        let (mut window, mut line) =
+            file.window(start, end, context_lines_before, context_lines_after);
+        if window.len() > MAX_SNIPPET {
+            window = file.clip(start, end);
+            line = file.line_of(start);
+        }
+        let text = file
+            .text
+            .get(window.clone())
+            .ok_or(MietteError::OutOfBounds)?;
+        let local = SourceSpan::new((start - window.start).into(), end - start);
+        let contents = text.read_span(&local, context_lines_before, context_lines_after)?;
+        // A clipped window starts inside its line.
+        let line_start = file.line_start(line).unwrap_or(0);
+        let shift = window.start - line_start.min(window.start);
+        let column = if contents.line() == 0 {
+            contents.column() + shift
+        } else {
+            contents.column()
+        };
         Ok(Box::new(MietteSpanContents::new_named(
             file.name.clone(),
             contents.data(),
             SourceSpan::new(
-                (contents.span().offset() + base).into(),
+                (contents.span().offset() + window.start + base).into(),
                 contents.span().len(),
             ),
-            contents.line(),
-            contents.column(),
-            contents.line_count(),
+            contents.line() + line,
+            column,
+            // miette counts every line break from the start of what it read.
+            contents.line_count() + line,
         )))
     }
 }

@@ -129,6 +129,32 @@ impl Stream {
 /// first YAML error or exceeded limit; duplicate keys are reported and
 /// reading goes on.
 pub(crate) fn parse(text: &str, file: SourceId, limits: &Limits, kind: FileKind) -> Stream {
+    let mut whole = None;
+    parse_batches(text, file, limits, kind, usize::MAX, &mut |stream| {
+        whole = Some(stream);
+    });
+    // INVARIANT: `parse_batches` always hands over a last batch.
+    whole.unwrap_or_else(|| Stream {
+        tree: Tree::default(),
+        documents: Vec::new(),
+        diagnostics: Vec::new(),
+        stopped: false,
+    })
+}
+
+/// Reads `text` like [`parse`], handing the documents over `batch` at a
+/// time as they are read, so that a long stream of documents is never held
+/// in memory as one tree. Each batch has its own tree; the last one (which
+/// may have no documents) carries `stopped`. Limits count over the whole
+/// file, as in [`parse`].
+pub(crate) fn parse_batches(
+    text: &str,
+    file: SourceId,
+    limits: &Limits,
+    kind: FileKind,
+    batch: usize,
+    each: &mut dyn FnMut(Stream),
+) {
     let mut builder = Builder {
         file,
         names: kind.names(),
@@ -157,13 +183,21 @@ pub(crate) fn parse(text: &str, file: SourceId, limits: &Limits, kind: FileKind)
             stopped = true;
             break;
         }
+        if builder.documents.len() >= batch && builder.open.is_empty() {
+            each(Stream {
+                tree: std::mem::take(&mut builder.tree),
+                documents: std::mem::take(&mut builder.documents),
+                diagnostics: std::mem::take(&mut builder.diagnostics),
+                stopped: false,
+            });
+        }
     }
-    Stream {
+    each(Stream {
         tree: builder.tree,
         documents: builder.documents,
         diagnostics: builder.diagnostics,
         stopped,
-    }
+    });
 }
 
 /// Turns saphyr's character indices into byte offsets in linear time: the

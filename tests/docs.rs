@@ -15,9 +15,14 @@ fn codes_in(dir: &Path, found: &mut BTreeSet<String>) {
             for piece in text.split("\"redlines::").skip(1) {
                 let code: String = piece
                     .chars()
-                    .take_while(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '_' || *c == ':')
+                    .take_while(|c| {
+                        c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '_' || *c == ':'
+                    })
                     .collect();
-                if piece[code.len()..].starts_with('"') && code.matches("::").count() == 1 && !code.ends_with(':') {
+                if piece[code.len()..].starts_with('"')
+                    && code.matches("::").count() == 1
+                    && !code.ends_with(':')
+                {
                     found.insert(format!("redlines::{code}"));
                 }
             }
@@ -37,6 +42,12 @@ fn every_diagnostic_code_is_documented() {
         .collect();
     let missing: Vec<_> = emitted.difference(&documented).collect();
     let stale: Vec<_> = documented.difference(&emitted).collect();
-    assert!(missing.is_empty(), "codes missing from docs/diagnostics.md: {missing:?}");
-    assert!(stale.is_empty(), "codes documented but never emitted: {stale:?}");
+    assert!(
+        missing.is_empty(),
+        "codes missing from docs/diagnostics.md: {missing:?}"
+    );
+    assert!(
+        stale.is_empty(),
+        "codes documented but never emitted: {stale:?}"
+    );
 }

@@ -13,7 +13,11 @@ fn spec_rule_examples_pass_the_static_checks() {
     let mut sources = Sources::new();
     let loaded = redlines::rules::load_rules(Path::new("tests/spec/rules"), &mut sources, 1 << 20)
         .unwrap_or_else(|e| panic!("{}", render_all(&e, &sources, Style::PLAIN)));
-    assert!(loaded.warnings.is_empty(), "{}", render_all(&loaded.warnings, &sources, Style::PLAIN));
+    assert!(
+        loaded.warnings.is_empty(),
+        "{}",
+        render_all(&loaded.warnings, &sources, Style::PLAIN)
+    );
     assert_eq!(loaded.rules.rules.len(), 6);
 }
 
@@ -24,7 +28,8 @@ fn the_spec_proposal_checks_as_section_3_describes() {
         rules_dir: "tests/spec/rules".into(),
         ..CheckOptions::new()
     };
-    let run = check(&options).unwrap_or_else(|e| panic!("{}", render_all(&e.diagnostics, &e.sources, Style::PLAIN)));
+    let run = check(&options)
+        .unwrap_or_else(|e| panic!("{}", render_all(&e.diagnostics, &e.sources, Style::PLAIN)));
     let report = &run.reports[0];
     let outcome = |id: &str| {
         report
@@ -43,9 +48,16 @@ fn the_spec_proposal_checks_as_section_3_describes() {
 
     // §3: the failing statement's label shows the actual value beside the
     // required one, and the proposal line that set it.
-    let ldp = report.findings.iter().find(|f| run.rule(f).id == "japan/ldp_survival").unwrap();
+    let ldp = report
+        .findings
+        .iter()
+        .find(|f| run.rule(f).id == "japan/ldp_survival")
+        .unwrap();
     let explanation = ldp.explanation.as_ref().unwrap();
-    assert_eq!(explanation.summary, "tariffs.autos.after is 25%, required <= 15%");
+    assert_eq!(
+        explanation.summary,
+        "tariffs.autos.after is 25%, required <= 15%"
+    );
     assert_eq!(run.sources.slice(explanation.rule_span), "auto_relief");
     let (span, text) = &explanation.proposal_labels[0];
     assert_eq!(text, "set here");

@@ -3,8 +3,10 @@
 use super::{CheckArgs, EXIT_BLOCKED, EXIT_CLEAR, EXIT_INVALID, Format, Output};
 use crate::diagnostic::render_all;
 use crate::proposal::Limits;
-use crate::report::{github, human, json, junit, sarif};
+use crate::report::{github, human, json, junit, sarif, stream};
+use crate::rules::RuleLimits;
 use crate::run::{self, CheckOptions, Verdict};
+use crate::syntax::LengthLimits;
 
 /// Runs `check` and returns the exit code.
 pub fn run(args: &CheckArgs, output: &mut Output) -> u8 {
@@ -13,13 +15,26 @@ pub fn run(args: &CheckArgs, output: &mut Output) -> u8 {
         rules_dir: args.rules.clone(),
         as_party: args.as_party.clone(),
         explain: args.explain,
+        jobs: args.jobs,
         max_file_size: args.max_file_size,
         limits: Limits {
             max_depth: args.max_yaml_depth,
             max_aliases: args.max_yaml_aliases,
-            ..Limits::default()
+            max_nodes: args.max_yaml_nodes,
+            max_string_len: args.max_string_length,
+        },
+        rule_limits: RuleLimits {
+            max_rules: args.max_rules,
+            lengths: LengthLimits {
+                max_string_len: args.max_string_length,
+                ..LengthLimits::default()
+            },
         },
     };
+    // The human and github formats are written as proposals are checked.
+    if let Some(code) = streamed(args, &options, output) {
+        return code;
+    }
     let run = match run::check(&options) {
         Ok(run) => run,
         Err(failure) => {
@@ -55,4 +70,36 @@ pub fn run(args: &CheckArgs, output: &mut Output) -> u8 {
         Verdict::Clear => EXIT_CLEAR,
         Verdict::Blocked => EXIT_BLOCKED,
     }
+}
+
+/// Runs `check` in a format rendered as proposals are checked (human,
+/// github); `None` for the other formats.
+fn streamed(args: &CheckArgs, options: &CheckOptions, output: &mut Output) -> Option<u8> {
+    let format = match args.format {
+        Format::Human => stream::Streamed::Human,
+        Format::Github => stream::Streamed::Github,
+        Format::Json | Format::Sarif | Format::Junit => return None,
+    };
+    let style = output.style;
+    let result = stream::check(options, format, style, args.deny_warnings, &mut |text| {
+        output.print(text)
+    });
+    Some(match result {
+        Ok(Verdict::Clear) => EXIT_CLEAR,
+        Ok(Verdict::Blocked) => EXIT_BLOCKED,
+        Err(failure) => {
+            output.eprint(&render_all(
+                &failure.diagnostics,
+                &failure.sources,
+                output.style,
+            ));
+            if format == stream::Streamed::Github {
+                output.print(&github::render_failure(
+                    &failure.sources,
+                    &failure.diagnostics,
+                ));
+            }
+            EXIT_INVALID
+        }
+    })
 }

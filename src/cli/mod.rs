@@ -89,6 +89,10 @@ pub struct CheckArgs {
     /// With `--format json`, also list passing and skipped rules.
     #[arg(long)]
     pub include_passes: bool,
+    /// Threads that check proposals (0: one per core). The output is the
+    /// same whatever the number; `--jobs 1` works on one thread.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub jobs: usize,
     /// Largest file read, in bytes.
     #[arg(long, value_name = "BYTES", default_value_t = redlines_default_max_file_size())]
     pub max_file_size: u64,
@@ -98,6 +102,15 @@ pub struct CheckArgs {
     /// Most YAML alias uses allowed in a proposal file.
     #[arg(long, value_name = "N", default_value_t = crate::proposal::Limits::default().max_aliases)]
     pub max_yaml_aliases: usize,
+    /// Most values in a proposal file (an alias counts as what it names).
+    #[arg(long, value_name = "N", default_value_t = crate::proposal::Limits::default().max_nodes)]
+    pub max_yaml_nodes: usize,
+    /// Longest string in a rule or proposal file, in bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = crate::syntax::DEFAULT_MAX_STRING_LEN)]
+    pub max_string_length: usize,
+    /// Most rules over all rule files.
+    #[arg(long, value_name = "N", default_value_t = crate::rules::DEFAULT_MAX_RULES)]
+    pub max_rules: usize,
 }
 
 fn redlines_default_max_file_size() -> u64 {

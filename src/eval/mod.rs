@@ -9,6 +9,7 @@
 mod collection;
 mod explain;
 mod expr;
+mod plan;
 mod reason;
 mod scope;
 mod show;
@@ -23,6 +24,7 @@ use crate::proposal::Proposal;
 use crate::source::{Sources, Span};
 
 use expr::Evaluator;
+pub use plan::{Plan, Scratch};
 use reason::Undet;
 
 /// The outcome of one applicable rule on one proposal.
@@ -125,6 +127,13 @@ pub fn trace(rules: &RuleSet, rule: &Rule, proposal: &Proposal, sources: &Source
     let mut ev = Evaluator::new(rules, proposal);
     let (outcome, _) = decide(&mut ev, rule);
     trace::rule(&mut ev, rule, outcome, sources)
+}
+
+/// The outcome of `rule` on `proposal`, without an explanation: what the
+/// compiled [`Plan`] gives, computed by walking the tree.
+pub(crate) fn outcome(rules: &RuleSet, rule: &Rule, proposal: &Proposal) -> Outcome {
+    let mut ev = Evaluator::new(rules, proposal);
+    decide(&mut ev, rule).0
 }
 
 /// What made a rule fail.

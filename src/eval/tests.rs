@@ -14,7 +14,7 @@ use crate::check::typed::CmpOp;
 use crate::proposal::Proposal;
 use crate::source::{Sources, Span};
 
-use super::{Explanation, Outcome, RuleResult, evaluate};
+use super::{Explanation, Outcome, Plan, RuleResult, Scratch, evaluate};
 
 fn run(fx: Fixture, proposal: &Proposal) -> (RuleResult, Sources) {
     let (rules, sources) = fx.finish();
@@ -24,6 +24,11 @@ fn run(fx: Fixture, proposal: &Proposal) -> (RuleResult, Sources) {
         matches!(result.outcome, Outcome::Violated | Outcome::Undetermined),
         "{result:?}"
     );
+    // The compiled plan decides every case exactly as the tree does.
+    let plan = Plan::new(&rules, &[0]);
+    let mut decided = Vec::new();
+    plan.decide(&rules, proposal, &mut Scratch::default(), &mut decided);
+    assert_eq!(decided, [(0, result.outcome)], "plan and tree disagree");
     (result, sources)
 }
 

@@ -351,7 +351,7 @@ fn meet(x: Money, y: Money) -> Result<Option<Currency>, Clash> {
 }
 
 /// The four operators on scalars.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub(crate) enum Op {
     Add,
     Sub,

@@ -11,5 +11,5 @@ pub mod model;
 mod validate;
 
 pub use crate::yaml::Limits;
-pub use load::{check_unique_ids, load_proposals};
+pub use load::{check_unique_ids, duplicate_id, load_proposal_batches, load_proposals};
 pub use model::*;

@@ -7,48 +7,62 @@ use std::fmt::Write as _;
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::eval::Outcome;
-use crate::run::CheckRun;
+use crate::run::{CheckRun, ProposalReport, RunContext};
 use crate::source::{Sources, Span};
 
-use super::finding_diagnostic;
+use super::finding_diagnostic_in;
 use super::location::{failed, proposal_span};
 
 /// Renders a completed run: static warnings first, then every failed
 /// finding in proposal and rule order.
 pub fn render_run(run: &CheckRun) -> String {
-    let mut out = String::new();
-    for warning in &run.warnings {
-        push_diagnostic(&mut out, &run.sources, warning, None);
-    }
+    let mut out = render_warnings(&run.warnings, &run.sources);
+    let context = run.context();
     for report in &run.reports {
-        for finding in report.findings.iter().filter(|f| failed(f)) {
-            let Some(diagnostic) = finding_diagnostic(run, finding) else {
-                continue;
-            };
-            let rule = run.rule(finding);
-            let title = format!("{} {}: {}", rule.keyword, rule.id, rule.title);
-            // The title names the rule; the message says what failed, then why
-            // the rule exists. An undetermined finding says what is missing
-            // and what that means (the first line of its help).
-            let mut message = diagnostic.message.clone();
-            let detail = match (finding.outcome, &diagnostic.help, &finding.explanation) {
-                (Outcome::Undetermined, Some(help), _) => help.lines().next().map(str::to_owned),
-                (_, _, Some(explanation)) => Some(explanation.summary.clone()),
-                _ => None,
-            };
-            for line in detail.iter().chain(&rule.because) {
-                let _ = write!(message, "\n{line}");
-            }
-            let span = proposal_span(report, finding);
-            push_command(
-                &mut out,
-                &run.sources,
-                diagnostic.severity,
-                Some(span),
-                &title,
-                &message,
-            );
+        out.push_str(&render_report(&context, report));
+    }
+    out
+}
+
+/// The static warnings, first.
+pub fn render_warnings(warnings: &[Diagnostic], sources: &Sources) -> String {
+    let mut out = String::new();
+    for warning in warnings {
+        push_diagnostic(&mut out, sources, warning, None);
+    }
+    out
+}
+
+/// The commands of one proposal's failed findings, in rule order.
+pub fn render_report(run: &RunContext<'_>, report: &ProposalReport) -> String {
+    let mut out = String::new();
+    for finding in report.findings.iter().filter(|f| failed(f)) {
+        let Some(diagnostic) = finding_diagnostic_in(run, finding) else {
+            continue;
+        };
+        let rule = run.rule(finding);
+        let title = format!("{} {}: {}", rule.keyword, rule.id, rule.title);
+        // The title names the rule; the message says what failed, then why
+        // the rule exists. An undetermined finding says what is missing
+        // and what that means (the first line of its help).
+        let mut message = diagnostic.message.clone();
+        let detail = match (finding.outcome, &diagnostic.help, &finding.explanation) {
+            (Outcome::Undetermined, Some(help), _) => help.lines().next().map(str::to_owned),
+            (_, _, Some(explanation)) => Some(explanation.summary.clone()),
+            _ => None,
+        };
+        for line in detail.iter().chain(&rule.because) {
+            let _ = write!(message, "\n{line}");
         }
+        let span = proposal_span(report, finding);
+        push_command(
+            &mut out,
+            run.sources,
+            diagnostic.severity,
+            Some(span),
+            &title,
+            &message,
+        );
     }
     out
 }

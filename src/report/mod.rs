@@ -7,16 +7,23 @@ pub mod json;
 pub mod junit;
 pub mod location;
 pub mod sarif;
+pub mod stream;
 
 use crate::diagnostic::Diagnostic;
 use crate::eval::Outcome;
-use crate::run::{CheckRun, Finding};
+use crate::run::{CheckRun, Finding, RunContext};
 
 /// The diagnostic a violated or undetermined finding is shown as: labels in
 /// the rule file and the proposal, the `because` as help.
 pub fn finding_diagnostic(run: &CheckRun, finding: &Finding) -> Option<Diagnostic> {
+    finding_diagnostic_in(&run.context(), finding)
+}
+
+/// [`finding_diagnostic`] for a run whose reports are handed on as they
+/// are made (see [`crate::run::walk`]).
+pub fn finding_diagnostic_in(context: &RunContext<'_>, finding: &Finding) -> Option<Diagnostic> {
     let explanation = finding.explanation.as_ref()?;
-    let rule = run.rule(finding);
+    let rule = context.rule(finding);
     let text = explanation.message.as_deref().unwrap_or(&rule.title);
     let (code, message) = match finding.outcome {
         Outcome::Violated => (

@@ -206,9 +206,14 @@ fn describe(rule: Rule) -> Option<&'static str> {
 /// The word just before `offset` (after skipping white space), or "".
 fn word_before(text: &str, offset: usize) -> &str {
     let head = text[..offset].trim_end();
+    // The start of the trailing run of name characters; the character
+    // before it may be several bytes long (`€600bn`).
     let start = head
-        .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-        .map_or(0, |i| i + 1);
+        .char_indices()
+        .rev()
+        .take_while(|(_, c)| c.is_ascii_alphanumeric() || *c == '_')
+        .last()
+        .map_or(head.len(), |(i, _)| i);
     &head[start..]
 }
 

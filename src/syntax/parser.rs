@@ -41,6 +41,7 @@ static PRATT: LazyLock<PrattParser<Rule>> = LazyLock::new(|| {
 /// diagnostics.
 pub fn parse_file(text: &str, source: SourceId) -> Result<File, Vec<Diagnostic>> {
     check_nesting(text, source).map_err(|d| vec![d])?;
+    super::chains::check_chains(text, source).map_err(|d| vec![d])?;
     let pairs = RedlineParser::parse(Rule::file, text)
         .map_err(|error| vec![pest_error_to_diagnostic(error, text, source)])?;
     let comments = pairs
@@ -174,6 +175,7 @@ impl Converter<'_> {
                 span,
             })),
             Rule::rule_decl => self.rule(span, children),
+            // INVARIANT: the grammar's `item` is exactly these four rules.
             _ => unreachable!("grammar: item is one of four rules"),
         }
     }
@@ -241,6 +243,7 @@ impl Converter<'_> {
                     (Err(e), _) | (_, Err(e)) => return Err(e),
                 }
             }
+            // INVARIANT: the grammar's `statement` is exactly these seven rules.
             _ => unreachable!("grammar: statement is one of seven rules"),
         };
         Ok(Statement { kind, span })
@@ -512,6 +515,7 @@ impl Converter<'_> {
                         ),
                 ]),
             },
+            // INVARIANT: `primary` is one of the rules above.
             other => unreachable!("grammar: unexpected primary {other:?}"),
         }
     }
@@ -543,6 +547,7 @@ fn binary_op(rule: Rule) -> BinaryOp {
         Rule::op_sub => BinaryOp::Sub,
         Rule::op_mul => BinaryOp::Mul,
         Rule::op_div => BinaryOp::Div,
+        // INVARIANT: the Pratt parser only calls this with its infix rules.
         other => unreachable!("grammar: {other:?} is not an infix operator"),
     }
 }

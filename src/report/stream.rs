@@ -1,0 +1,203 @@
+//! The human and github formats of a run whose reports are rendered as
+//! they are made (in parallel, see [`crate::run::walk`]) instead of kept:
+//! memory stays flat however many proposals a run checks.
+//!
+//! The output is byte for byte what [`super::human::render_run`] and
+//! [`super::github::render_run`] give for the same run. What comes first in
+//! it (the static warnings) and whether there is any output at all (an
+//! invalid proposal anywhere makes the run fail with diagnostics only) are
+//! known only once every proposal is read, so the rendered reports wait in
+//! a spill buffer (memory, then a temporary file past a few megabytes)
+//! until then.
+
+use std::fs::File;
+use std::io::{Read, Seek, SeekFrom, Write};
+
+use crate::diagnostic::Style;
+use crate::run::{self, CheckFailure, CheckOptions, Consumer, ProposalReport, RunContext, Verdict};
+
+use super::{github, human};
+
+/// A format that can be rendered as reports are made.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Streamed {
+    /// [`super::human`].
+    Human,
+    /// [`super::github`].
+    Github,
+}
+
+/// Checks `options` and writes the report in `format` to `print`, piece by
+/// piece. Returns the verdict, or the problems of an invalid input (then
+/// nothing was printed).
+pub fn check(
+    options: &CheckOptions,
+    format: Streamed,
+    style: Style,
+    deny_warnings: bool,
+    print: &mut dyn FnMut(&str),
+) -> Result<Verdict, CheckFailure> {
+    let mut spill = Spill::default();
+    let mut blocked = false;
+    match format {
+        Streamed::Human => {
+            let mut totals = human::Totals::default();
+            let consumer = Human {
+                style,
+                deny_warnings,
+            };
+            let walked = run::walk(options, &consumer, &mut |piece: human::Piece| {
+                blocked |= piece.blocked();
+                totals.add(&piece);
+                spill.write(&piece.text);
+            })?;
+            print(&human::render_warnings(
+                &walked.warnings,
+                &walked.sources,
+                style,
+            ));
+            spill.drain(print);
+            print(&totals.render(walked.selected.len()));
+            Ok(verdict(
+                blocked || (deny_warnings && !walked.warnings.is_empty()),
+            ))
+        }
+        Streamed::Github => {
+            let consumer = Github { deny_warnings };
+            let walked = run::walk(options, &consumer, &mut |(text, blocks): (String, bool)| {
+                blocked |= blocks;
+                spill.write(&text);
+            })?;
+            print(&github::render_warnings(&walked.warnings, &walked.sources));
+            spill.drain(print);
+            Ok(verdict(
+                blocked || (deny_warnings && !walked.warnings.is_empty()),
+            ))
+        }
+    }
+}
+
+fn verdict(blocked: bool) -> Verdict {
+    if blocked {
+        Verdict::Blocked
+    } else {
+        Verdict::Clear
+    }
+}
+
+struct Human {
+    style: Style,
+    deny_warnings: bool,
+}
+
+impl Consumer for Human {
+    type Piece = human::Piece;
+
+    fn piece(&self, context: &RunContext<'_>, report: ProposalReport) -> human::Piece {
+        human::render_report(context, &report, self.style, self.deny_warnings)
+    }
+}
+
+struct Github {
+    deny_warnings: bool,
+}
+
+impl Consumer for Github {
+    /// The commands, and whether the proposal blocks the run.
+    type Piece = (String, bool);
+
+    fn piece(&self, context: &RunContext<'_>, report: ProposalReport) -> (String, bool) {
+        let blocks = report
+            .findings
+            .iter()
+            .any(|f| context.blocks(f, self.deny_warnings));
+        (github::render_report(context, &report), blocks)
+    }
+}
+
+/// Text kept in memory up to this size, then in a temporary file.
+const IN_MEMORY: usize = 1 << 20;
+
+/// Text written now and read back once, in order.
+#[derive(Default)]
+struct Spill {
+    memory: String,
+    file: Option<File>,
+}
+
+impl Spill {
+    fn write(&mut self, text: &str) {
+        if self.file.is_none() && self.memory.len() + text.len() > IN_MEMORY {
+            // Past the memory budget: move to a temporary file (deleted
+            // when closed). If none can be made, memory it is.
+            if let Ok(mut file) = tempfile::tempfile()
+                && file.write_all(self.memory.as_bytes()).is_ok()
+            {
+                self.memory.clear();
+                self.file = Some(file);
+            }
+        }
+        if let Some(file) = &mut self.file {
+            if file.write_all(text.as_bytes()).is_ok() {
+                return;
+            }
+            // The file failed: take back what it holds, and go on in memory.
+            let mut back = String::new();
+            if file.seek(SeekFrom::Start(0)).is_ok() {
+                let _ = file.read_to_string(&mut back);
+            }
+            self.memory = back;
+            self.file = None;
+        }
+        self.memory.push_str(text);
+    }
+
+    /// Hands everything written to `print`, in order.
+    fn drain(self, print: &mut dyn FnMut(&str)) {
+        if let Some(mut file) = self.file
+            && file.seek(SeekFrom::Start(0)).is_ok()
+        {
+            let mut buffer = vec![0u8; 1 << 16];
+            let mut carry: Vec<u8> = Vec::new();
+            loop {
+                let read = match file.read(&mut buffer) {
+                    Ok(0) | Err(_) => break,
+                    Ok(read) => read,
+                };
+                carry.extend_from_slice(&buffer[..read]);
+                // Print whole characters; keep a split one for the next read.
+                let valid = match std::str::from_utf8(&carry) {
+                    Ok(text) => text.len(),
+                    Err(error) => error.valid_up_to(),
+                };
+                print(std::str::from_utf8(&carry[..valid]).unwrap_or_default());
+                carry.drain(..valid);
+            }
+        }
+        if !self.memory.is_empty() {
+            print(&self.memory);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spilled_text_comes_back_whole_and_in_order() {
+        let mut spill = Spill::default();
+        let piece = "é€ line of a report\n".repeat(1000);
+        let mut expected = String::new();
+        while expected.len() <= IN_MEMORY + (1 << 17) {
+            spill.write(&piece);
+            expected.push_str(&piece);
+        }
+        spill.write("end\n");
+        expected.push_str("end\n");
+        assert!(spill.file.is_some(), "past the budget, text goes to a file");
+        let mut back = String::new();
+        spill.drain(&mut |text| back.push_str(text));
+        assert_eq!(back, expected);
+    }
+}

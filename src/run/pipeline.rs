@@ -1,0 +1,531 @@
+//! The fast path from files to findings: proposal files are read, parsed
+//! and checked in parallel, in windows of files, and each proposal's report
+//! is handed on in input order as soon as its window is done, so a run's
+//! memory does not grow with the number of proposals unless the caller
+//! keeps the reports. A file holding a long stream of documents is parsed
+//! in batches on one thread while the batch before is checked on the
+//! others.
+//!
+//! Output order never depends on the number of threads: parallel work is
+//! collected in input order (rayon's indexed parallel iterators), and the
+//! checks that need every proposal (duplicate ids, `--as`, the
+//! unknown-party warnings) run once all are read, as before.
+
+use std::collections::{BTreeSet, HashMap};
+use std::path::PathBuf;
+use std::sync::mpsc;
+
+use rayon::prelude::*;
+
+use super::{CheckFailure, CheckOptions, Finding, ProposalReport, select_rules};
+use crate::check::typed::{Rule, RuleSet};
+use crate::check::unknown_party_warnings;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::eval::{self, Outcome, Plan, Scratch};
+use crate::files;
+use crate::proposal::{self, Proposal};
+use crate::rules::{self, LoadedRules};
+use crate::source::{SourceId, Sources, Span};
+
+/// What the reporters need of a run besides its reports: the files (for
+/// spans) and the rules (for findings' rule indices).
+#[derive(Clone, Copy, Debug)]
+pub struct RunContext<'a> {
+    /// Every file read.
+    pub sources: &'a Sources,
+    /// The checked rules.
+    pub rules: &'a RuleSet,
+}
+
+impl<'a> RunContext<'a> {
+    /// The rule a finding is about.
+    pub fn rule(&self, finding: &Finding) -> &'a Rule {
+        &self.rules.rules[finding.rule]
+    }
+
+    /// Whether a finding fails the run: a red line violated or
+    /// undetermined, or with `deny_warnings` a concern.
+    pub fn blocks(&self, finding: &Finding, deny_warnings: bool) -> bool {
+        let failed = matches!(finding.outcome, Outcome::Violated | Outcome::Undetermined);
+        let severity = self.rule(finding).severity;
+        failed && (severity == Severity::Error || (deny_warnings && severity == Severity::Warning))
+    }
+}
+
+/// Turns each proposal's report into what a run keeps of it (the report
+/// itself, or its rendered text). Called from several threads at once.
+pub trait Consumer: Sync {
+    /// What is kept of one report.
+    type Piece: Send;
+
+    /// Makes the piece of one report.
+    fn piece(&self, context: &RunContext<'_>, report: ProposalReport) -> Self::Piece;
+}
+
+/// Keeps every report whole, for [`super::CheckRun`].
+pub(crate) struct KeepReports;
+
+impl Consumer for KeepReports {
+    type Piece = ProposalReport;
+
+    fn piece(&self, _: &RunContext<'_>, report: ProposalReport) -> ProposalReport {
+        report
+    }
+}
+
+/// Everything of a completed run but the pieces, which went to the caller.
+#[derive(Debug)]
+pub struct Walked {
+    /// Every file read.
+    pub sources: Sources,
+    /// The checked rules.
+    pub rules: RuleSet,
+    /// Indices of the rules selected (all, or those of `--as`).
+    pub selected: Vec<usize>,
+    /// Static warnings (unused `let`s, unknown parties).
+    pub warnings: Vec<Diagnostic>,
+    /// How many proposals were checked.
+    pub proposals: usize,
+}
+
+/// Files read per window: enough to keep every core busy, few enough that
+/// the pieces of one window are small.
+const WINDOW: usize = 256;
+
+/// A file larger than this is parsed in batches of documents as it is
+/// read, instead of whole.
+const STREAM_ABOVE: usize = 1 << 20;
+
+/// Documents per batch of a streamed file.
+const BATCH: usize = 512;
+
+/// A pool of `jobs` threads; `None` for the global pool (one thread per
+/// core, or as many as `RAYON_NUM_THREADS` says), or when threads cannot
+/// be started (the work then runs on the global pool).
+pub(crate) fn pool(jobs: usize) -> Option<rayon::ThreadPool> {
+    if jobs == 0 {
+        return None;
+    }
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(jobs)
+        .build()
+        .ok()
+}
+
+/// Runs `f` on `pool`, or on the global pool.
+fn on<R: Send>(pool: Option<&rayon::ThreadPool>, f: impl FnOnce() -> R + Send) -> R {
+    match pool {
+        Some(pool) => pool.install(f),
+        None => f(),
+    }
+}
+
+/// Checks every proposal of `options` and hands each report's piece to
+/// `take`, in input order. Returns the rest of the run, or every problem
+/// if the input is invalid (then the pieces handed over are to be thrown
+/// away).
+pub fn walk<C: Consumer>(
+    options: &CheckOptions,
+    consumer: &C,
+    take: &mut dyn FnMut(C::Piece),
+) -> Result<Walked, CheckFailure> {
+    let mut sources = Sources::new();
+    let loaded = rules::load_rules_limited(
+        &options.rules_dir,
+        &mut sources,
+        options.max_file_size,
+        &options.rule_limits,
+    );
+    // Which rules `--as` selects depends on the rules alone; whether the
+    // party exists at all is known once every proposal is read.
+    let plan = match &loaded {
+        Ok(loaded) => {
+            let selected =
+                select_rules(&loaded.rules, options.as_party.as_deref(), &BTreeSet::new())
+                    .unwrap_or_default();
+            let plan = Plan::new(&loaded.rules, &selected);
+            Some((selected, plan))
+        }
+        Err(_) => None,
+    };
+    let mut walker = Walker {
+        options,
+        consumer,
+        take,
+        rules: loaded.as_ref().ok().map(|l| &l.rules),
+        plan: plan.as_ref().map(|(_, plan)| plan),
+        errors: Vec::new(),
+        first_use: HashMap::new(),
+        duplicates: Vec::new(),
+        parties: BTreeSet::new(),
+        proposals: 0,
+        pool: pool(options.jobs),
+    };
+    walker.all_files(&mut sources);
+    let Walker {
+        errors,
+        duplicates,
+        parties,
+        proposals,
+        ..
+    } = walker;
+    finish(
+        sources, loaded, plan, errors, duplicates, parties, proposals, options,
+    )
+}
+
+/// The checks that need every proposal, and the run's result.
+#[allow(clippy::too_many_arguments)]
+fn finish(
+    sources: Sources,
+    loaded: Result<LoadedRules, Vec<Diagnostic>>,
+    plan: Option<(Vec<usize>, Plan)>,
+    errors: Vec<Diagnostic>,
+    duplicates: Vec<Diagnostic>,
+    parties: BTreeSet<String>,
+    proposals: usize,
+    options: &CheckOptions,
+) -> Result<Walked, CheckFailure> {
+    let proposal_errors = !errors.is_empty() || !duplicates.is_empty();
+    let (loaded, selected) = match (loaded, plan) {
+        (Ok(loaded), Some((selected, _))) if !proposal_errors => (loaded, selected),
+        (loaded, _) => {
+            let mut diagnostics = loaded.err().unwrap_or_default();
+            diagnostics.extend(errors);
+            diagnostics.extend(duplicates);
+            return Err(CheckFailure {
+                sources,
+                diagnostics,
+            });
+        }
+    };
+    let ruleset = loaded.rules;
+    if let Err(diagnostic) = select_rules(&ruleset, options.as_party.as_deref(), &parties) {
+        return Err(CheckFailure {
+            sources,
+            diagnostics: vec![diagnostic],
+        });
+    }
+    let mut warnings = loaded.warnings;
+    warnings.extend(unknown_party_warnings(
+        &loaded.party_literals,
+        &ruleset,
+        &parties,
+    ));
+    crate::check::sort_diagnostics(&mut warnings, &sources);
+    Ok(Walked {
+        sources,
+        rules: ruleset,
+        selected,
+        warnings,
+        proposals,
+    })
+}
+
+/// The state of a walk over the proposal files.
+struct Walker<'w, C: Consumer> {
+    options: &'w CheckOptions,
+    consumer: &'w C,
+    take: &'w mut dyn FnMut(C::Piece),
+    /// The rules, when they loaded.
+    rules: Option<&'w RuleSet>,
+    /// The compiled rules, when they loaded.
+    plan: Option<&'w Plan>,
+    /// Problems of proposal files, in file order.
+    errors: Vec<Diagnostic>,
+    /// Where each proposal id was first used.
+    first_use: HashMap<String, Span>,
+    /// Proposal ids used twice, in proposal order.
+    duplicates: Vec<Diagnostic>,
+    /// Every party of every proposal.
+    parties: BTreeSet<String>,
+    /// Proposals read.
+    proposals: usize,
+    /// The threads of `--jobs`.
+    pool: Option<rayon::ThreadPool>,
+}
+
+/// What one proposal file gave: the pieces of its proposals, with each
+/// proposal's id and parties; or its problems.
+type FileResult<P> = Result<Vec<Read<P>>, Vec<Diagnostic>>;
+
+/// One proposal as read: its id, its parties and its piece (none once the
+/// run is known to be invalid).
+struct Read<P> {
+    id: String,
+    id_span: Span,
+    parties: Vec<String>,
+    piece: Option<P>,
+}
+
+impl<'w, C: Consumer> Walker<'w, C> {
+    /// Reads every proposal file, a window at a time.
+    fn all_files(&mut self, sources: &mut Sources) {
+        let paths = match files::find_files(&self.options.paths, &["yaml", "yml", "json"]) {
+            Ok(paths) => paths,
+            Err(errors) => {
+                self.errors = errors;
+                return;
+            }
+        };
+        if paths.is_empty() {
+            self.errors.push(no_proposals(&self.options.paths));
+            return;
+        }
+        for window in paths.chunks(WINDOW) {
+            self.window(window, sources);
+        }
+    }
+
+    /// Reads a window of files in parallel, adds them to `sources` in
+    /// order, then checks them: runs of ordinary files in parallel, a large
+    /// file as a stream.
+    fn window(&mut self, paths: &[PathBuf], sources: &mut Sources) {
+        let max = self.options.max_file_size;
+        let read: Vec<Result<Sources, Diagnostic>> = on(self.pool.as_ref(), || {
+            paths
+                .par_iter()
+                .map(|path| {
+                    let mut own = Sources::new();
+                    files::read_file(path, &mut own, max)?;
+                    Ok(own)
+                })
+                .collect()
+        });
+        let mut ids = Vec::with_capacity(read.len());
+        for file in read {
+            match file {
+                Ok(file) => {
+                    for id in sources.append(file) {
+                        let large = sources.file(id).text.len() > STREAM_ABOVE;
+                        ids.push((id, large));
+                    }
+                }
+                Err(error) => self.errors.push(error),
+            }
+        }
+        let sources: &Sources = sources;
+        let mut start = 0;
+        while start < ids.len() {
+            if ids[start].1 {
+                self.stream(sources, ids[start].0);
+                start += 1;
+                continue;
+            }
+            let end = ids[start..]
+                .iter()
+                .position(|(_, large)| *large)
+                .map_or(ids.len(), |at| start + at);
+            let run: Vec<SourceId> = ids[start..end].iter().map(|(id, _)| *id).collect();
+            self.files(sources, &run);
+            start = end;
+        }
+    }
+
+    /// Reads and checks whole files in parallel.
+    fn files(&mut self, sources: &Sources, ids: &[SourceId]) {
+        let limits = &self.options.limits;
+        let evaluate = self.evaluating();
+        let checker = self.checker(sources);
+        let results: Vec<FileResult<C::Piece>> = on(self.pool.as_ref(), || {
+            ids.par_iter()
+                .map_init(Scratch::default, |scratch, &id| {
+                    let proposals = proposal::load_proposals(sources, id, limits)?;
+                    Ok(proposals
+                        .into_iter()
+                        .map(|p| checker.read(p, evaluate, scratch))
+                        .collect())
+                })
+                .collect()
+        });
+        for result in results {
+            match result {
+                Ok(read) => self.keep(read),
+                Err(mut errors) => self.errors.append(&mut errors),
+            }
+        }
+    }
+
+    /// Reads a large file in batches of documents on one thread, and
+    /// checks each batch in parallel while the next is read.
+    fn stream(&mut self, sources: &Sources, id: SourceId) {
+        let options: &CheckOptions = self.options;
+        let limits = &options.limits;
+        if options.jobs == 1 {
+            proposal::load_proposal_batches(
+                sources,
+                id,
+                limits,
+                BATCH,
+                &mut |proposals, errors| {
+                    self.batch(sources, proposals, errors);
+                },
+            );
+            return;
+        }
+        std::thread::scope(|scope| {
+            // One batch read ahead while one is checked.
+            let (sender, receiver) = mpsc::sync_channel(1);
+            scope.spawn(move || {
+                proposal::load_proposal_batches(sources, id, limits, BATCH, &mut |p, e| {
+                    // The receiver only goes away if the walk panicked.
+                    let _ = sender.send((p, e));
+                });
+            });
+            for (proposals, errors) in receiver {
+                self.batch(sources, proposals, errors);
+            }
+        });
+    }
+
+    /// Checks one batch of a streamed file in parallel.
+    fn batch(&mut self, sources: &Sources, proposals: Vec<Proposal>, mut errors: Vec<Diagnostic>) {
+        self.errors.append(&mut errors);
+        let evaluate = self.evaluating();
+        let checker = self.checker(sources);
+        let read: Vec<Read<C::Piece>> = on(self.pool.as_ref(), || {
+            proposals
+                .into_par_iter()
+                .map_init(Scratch::default, |scratch, p| {
+                    checker.read(p, evaluate, scratch)
+                })
+                .collect()
+        });
+        self.keep(read);
+    }
+
+    /// Whether proposals are still worth checking: the rules loaded and no
+    /// proposal file has failed (the run then fails without findings).
+    fn evaluating(&self) -> bool {
+        self.plan.is_some() && self.errors.is_empty() && self.duplicates.is_empty()
+    }
+
+    fn checker<'s>(&self, sources: &'s Sources) -> Checker<'s, C>
+    where
+        'w: 's,
+    {
+        Checker {
+            rules: self.rules,
+            plan: self.plan,
+            sources,
+            consumer: self.consumer,
+            explain: self.options.explain,
+        }
+    }
+
+    /// Takes the proposals of a file or batch in order: ids, parties, pieces.
+    fn keep(&mut self, read: Vec<Read<C::Piece>>) {
+        for one in read {
+            self.proposals += 1;
+            match self.first_use.get(one.id.as_str()) {
+                Some(&first) => {
+                    self.duplicates
+                        .push(proposal::duplicate_id(&one.id, one.id_span, first))
+                }
+                None => {
+                    self.first_use.insert(one.id, one.id_span);
+                }
+            }
+            self.parties.extend(one.parties);
+            if let Some(piece) = one.piece {
+                (self.take)(piece);
+            }
+        }
+    }
+}
+
+/// What checking one proposal needs, shared by the threads.
+struct Checker<'s, C> {
+    rules: Option<&'s RuleSet>,
+    plan: Option<&'s Plan>,
+    sources: &'s Sources,
+    consumer: &'s C,
+    explain: bool,
+}
+
+impl<C: Consumer> Checker<'_, C> {
+    /// Notes a proposal's id and parties and, when `evaluate`, checks it.
+    fn read(&self, proposal: Proposal, evaluate: bool, scratch: &mut Scratch) -> Read<C::Piece> {
+        let id = proposal.id.value.clone();
+        let id_span = proposal.id.span;
+        let parties = proposal
+            .parties
+            .value
+            .iter()
+            .map(|p| p.value.clone())
+            .collect();
+        let piece = match (self.rules, self.plan) {
+            (Some(rules), Some(plan)) if evaluate => {
+                let context = RunContext {
+                    sources: self.sources,
+                    rules,
+                };
+                let report = evaluate_proposal(&context, plan, proposal, self.explain, scratch);
+                Some(self.consumer.piece(&context, report))
+            }
+            _ => None,
+        };
+        Read {
+            id,
+            id_span,
+            parties,
+            piece,
+        }
+    }
+}
+
+/// Decides every selected rule that applies to one proposal with the
+/// compiled plan; the rules that fail are explained (and traced, with
+/// `--explain`) by the tree evaluator.
+pub(crate) fn evaluate_proposal(
+    context: &RunContext<'_>,
+    plan: &Plan,
+    proposal: Proposal,
+    explain: bool,
+    scratch: &mut Scratch,
+) -> ProposalReport {
+    let rules = context.rules;
+    let mut decided = Vec::new();
+    plan.decide(rules, &proposal, scratch, &mut decided);
+    let findings = decided
+        .into_iter()
+        .map(|(index, outcome)| {
+            if !matches!(outcome, Outcome::Violated | Outcome::Undetermined) {
+                return Finding {
+                    rule: index,
+                    outcome,
+                    explanation: None,
+                    trace: None,
+                };
+            }
+            let rule = &rules.rules[index];
+            let result = eval::evaluate(rules, rule, &proposal, context.sources);
+            debug_assert_eq!(
+                result.outcome, outcome,
+                "plan and tree disagree on {}",
+                rule.id
+            );
+            Finding {
+                rule: index,
+                outcome: result.outcome,
+                explanation: result.explanation,
+                trace: explain.then(|| eval::trace(rules, rule, &proposal, context.sources)),
+            }
+        })
+        .collect();
+    ProposalReport { proposal, findings }
+}
+
+fn no_proposals(paths: &[PathBuf]) -> Diagnostic {
+    let shown: Vec<String> = paths
+        .iter()
+        .map(|p| format!("`{}`", files::display(p)))
+        .collect();
+    Diagnostic::error(
+        "redlines::io::no_proposals",
+        format!(
+            "no proposal files (`.yaml`, `.yml`, `.json`) in {}",
+            shown.join(", ")
+        ),
+    )
+}

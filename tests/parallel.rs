@@ -1,0 +1,246 @@
+//! Parallel checking changes nothing but speed: with one thread or many,
+//! streamed or kept whole, `redlines check` writes the same bytes in every
+//! format, on the bundled files and on a generated workload; and the
+//! compiled rules decide exactly what the tree evaluator decides.
+
+use std::path::Path;
+use std::process::Command;
+
+use arbitrary::{Arbitrary, Unstructured};
+use redlines::diagnostic::Style;
+use redlines::eval::{self, Plan, Scratch};
+use redlines::generate::{Scenario, check_texts};
+use redlines::report::{github, human, stream};
+use redlines::run::{self, CheckOptions, CheckRun};
+use redlines::workload;
+
+const FORMATS: [&str; 5] = ["human", "json", "sarif", "junit", "github"];
+
+/// Runs the binary in `dir`; returns stdout and the exit code.
+fn redlines(dir: &Path, args: &[&str]) -> (Vec<u8>, Option<i32>) {
+    let output = Command::new(env!("CARGO_BIN_EXE_redlines"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env("COLUMNS", "100")
+        .output()
+        .expect("the binary runs");
+    (output.stdout, output.status.code())
+}
+
+/// Every format of `formats`, with one thread and with several, gives the
+/// same bytes.
+fn same_output_whatever_the_threads(dir: &Path, formats: &[&str], jobs: &[&str], extra: &[&str]) {
+    for &format in formats {
+        let mut outputs = Vec::new();
+        for &jobs in jobs {
+            let mut args = vec!["check", "--format", format, "--jobs", jobs];
+            args.extend_from_slice(extra);
+            outputs.push((jobs, redlines(dir, &args)));
+        }
+        let (_, (first, code)) = &outputs[0];
+        assert!(!first.is_empty(), "{format}: no output");
+        assert!(matches!(code, Some(0 | 1)), "{format}: exit {code:?}");
+        for (jobs, (output, other_code)) in &outputs[1..] {
+            assert_eq!(code, other_code, "{format} --jobs {jobs}: exit code");
+            assert!(
+                first == output,
+                "{format} --jobs {jobs} differs from --jobs 1:\n{}",
+                first_difference(first, output)
+            );
+        }
+    }
+}
+
+fn first_difference(a: &[u8], b: &[u8]) -> String {
+    let a = String::from_utf8_lossy(a);
+    let b = String::from_utf8_lossy(b);
+    let line = a
+        .lines()
+        .zip(b.lines())
+        .position(|(x, y)| x != y)
+        .unwrap_or(a.lines().count().min(b.lines().count()));
+    format!(
+        "line {}: {:?}\n   vs: {:?}",
+        line + 1,
+        a.lines().nth(line),
+        b.lines().nth(line)
+    )
+}
+
+fn bundled() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+#[test]
+fn the_bundled_files_give_the_same_bytes_with_one_thread_or_many() {
+    let jobs = ["1", "2", "4", "0"];
+    same_output_whatever_the_threads(bundled(), &FORMATS, &jobs, &[]);
+    same_output_whatever_the_threads(
+        bundled(),
+        &FORMATS,
+        &jobs,
+        &["--explain", "--include-passes"],
+    );
+    same_output_whatever_the_threads(
+        bundled(),
+        &FORMATS,
+        &jobs,
+        &["--as", "japan", "--deny-warnings"],
+    );
+}
+
+/// A workload of many small files and one stream long enough to be read
+/// in batches.
+fn generated_workload() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    workload::write(dir.path(), 11, 40, 150, false).expect("the workload is written");
+    let stream = workload::stream(11, 150, 2600);
+    assert!(stream.len() > 1 << 20, "the stream is read in batches");
+    std::fs::write(dir.path().join("proposals/zz-stream.yaml"), stream).expect("written");
+    dir
+}
+
+#[test]
+fn a_generated_workload_gives_the_same_bytes_with_one_thread_or_many() {
+    let dir = generated_workload();
+    same_output_whatever_the_threads(dir.path(), &FORMATS, &["1", "3"], &[]);
+    same_output_whatever_the_threads(
+        dir.path(),
+        &["human", "json"],
+        &["1", "3"],
+        &["--as", "us", "--explain", "--include-passes"],
+    );
+}
+
+#[test]
+fn streamed_reports_are_the_reports_of_the_whole_run() {
+    let dir = generated_workload();
+    for jobs in [1, 0] {
+        let options = CheckOptions {
+            paths: vec![dir.path().join("proposals")],
+            rules_dir: dir.path().join("rules"),
+            jobs,
+            ..CheckOptions::new()
+        };
+        let run = run::check(&options).unwrap_or_else(|f| panic!("{:?}", f.diagnostics));
+        assert_eq!(run.reports.len(), 2600);
+        for deny_warnings in [false, true] {
+            let mut streamed = String::new();
+            let verdict = stream::check(
+                &options,
+                stream::Streamed::Human,
+                Style::PLAIN,
+                deny_warnings,
+                &mut |text| streamed.push_str(text),
+            )
+            .unwrap_or_else(|f| panic!("{:?}", f.diagnostics));
+            assert_eq!(
+                streamed,
+                human::render_run(&run, Style::PLAIN, deny_warnings)
+            );
+            assert_eq!(verdict, run.verdict(deny_warnings));
+        }
+        let mut streamed = String::new();
+        stream::check(
+            &options,
+            stream::Streamed::Github,
+            Style::PLAIN,
+            false,
+            &mut |text| streamed.push_str(text),
+        )
+        .unwrap_or_else(|f| panic!("{:?}", f.diagnostics));
+        assert_eq!(streamed, github::render_run(&run));
+    }
+}
+
+#[test]
+fn an_invalid_proposal_late_in_a_stream_fails_the_run_without_findings() {
+    let dir = generated_workload();
+    let mut text = workload::stream(11, 5000, 7500);
+    text.push_str("---\nproposal: Bad\nparties: [us]\n");
+    std::fs::write(dir.path().join("proposals/zzz-bad.yaml"), text).expect("written");
+    for format in ["human", "github", "json"] {
+        let (one, code) = redlines(dir.path(), &["check", "--format", format, "--jobs", "1"]);
+        let (many, other) = redlines(dir.path(), &["check", "--format", format]);
+        assert_eq!(code, Some(2), "{format}");
+        assert_eq!(other, Some(2), "{format}");
+        assert_eq!(one, many, "{format}");
+        if format == "human" {
+            assert!(one.is_empty(), "no findings are printed for an invalid run");
+        }
+    }
+}
+
+/// Outcomes of every selected rule on every proposal of a run, by the
+/// compiled plan, next to those the run found.
+fn plan_agrees_with(run: &CheckRun) {
+    let plan = Plan::new(&run.rules, &run.selected);
+    let mut scratch = Scratch::default();
+    let mut decided = Vec::new();
+    for report in &run.reports {
+        plan.decide(&run.rules, &report.proposal, &mut scratch, &mut decided);
+        let tree: Vec<_> = run
+            .selected
+            .iter()
+            .map(|&i| &run.rules.rules[i])
+            .enumerate()
+            .filter(|(_, rule)| eval::applies_to(&rule.scope, &report.proposal))
+            .map(|(n, rule)| {
+                let index = run.selected[n];
+                let outcome = eval::evaluate(&run.rules, rule, &report.proposal, &run.sources);
+                (index, outcome.outcome)
+            })
+            .collect();
+        assert_eq!(decided, tree, "proposal {}", report.proposal.id.value);
+    }
+}
+
+#[test]
+fn the_compiled_rules_decide_what_the_tree_evaluator_decides() {
+    // The bundled rules and a generated workload.
+    let options = CheckOptions {
+        paths: vec![
+            bundled().join("proposals"),
+            bundled().join("tests/proposals/valid"),
+        ],
+        rules_dir: bundled().join("rules"),
+        ..CheckOptions::new()
+    };
+    plan_agrees_with(&run::check(&options).unwrap_or_else(|f| panic!("{:?}", f.diagnostics)));
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    workload::write(dir.path(), 3, 200, 400, false).expect("written");
+    let options = CheckOptions {
+        paths: vec![dir.path().join("proposals")],
+        rules_dir: dir.path().join("rules"),
+        ..CheckOptions::new()
+    };
+    plan_agrees_with(&run::check(&options).unwrap_or_else(|f| panic!("{:?}", f.diagnostics)));
+}
+
+#[test]
+fn the_compiled_rules_agree_on_arbitrary_rules_and_proposals() {
+    // Seeded bytes through the fuzzers' generator: every construct of the
+    // language, facts of every type, missing data, several currencies.
+    let mut state = 0x5eed_u64;
+    let mut checked = 0;
+    for _ in 0..400 {
+        let bytes: Vec<u8> = (0..4096)
+            .map(|_| {
+                state = state
+                    .wrapping_mul(6_364_136_223_846_793_005)
+                    .wrapping_add(1_442_695_040_888_963_407);
+                (state >> 33) as u8
+            })
+            .collect();
+        let Ok(scenario) = Scenario::arbitrary(&mut Unstructured::new(&bytes)) else {
+            continue;
+        };
+        let Ok(run) = check_texts(&scenario.rules, &scenario.proposals, false, 1) else {
+            continue;
+        };
+        plan_agrees_with(&run);
+        checked += 1;
+    }
+    assert!(checked > 100, "only {checked} scenarios were valid");
+}

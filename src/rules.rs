@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use crate::check::{self, ParsedFile, typed::RuleSet};
 use crate::diagnostic::Diagnostic;
 use crate::files;
-use crate::source::{Sources, Span};
+use crate::source::{SourceId, Sources, Span};
 use crate::syntax::{self, LengthLimits, ast};
 
 /// Rules loaded from a folder: the checked set and its warnings.
@@ -90,19 +90,31 @@ pub fn load_rule_files_limited(
     limits: &RuleLimits,
 ) -> Result<LoadedRules, Vec<Diagnostic>> {
     let mut errors = Vec::new();
-    let mut parsed: Vec<(ast::File, String)> = Vec::new();
+    let mut files = Vec::new();
     for path in paths {
-        let id = match files::read_file(path, sources, max_file_size) {
-            Ok(id) => id,
-            Err(e) => {
-                errors.push(e);
-                continue;
-            }
-        };
-        match syntax::parse_file(&sources.file(id).text, id) {
+        match files::read_file(path, sources, max_file_size) {
+            Ok(id) => files.push((id, stem(path))),
+            Err(e) => errors.push(e),
+        }
+    }
+    check_rule_sources(&files, sources, limits, errors)
+}
+
+/// Parses and checks rule files already in `sources`, each with the owner
+/// used when it declares no party or coalition (its stem). `errors` holds
+/// problems found before (unreadable files), reported with the rest.
+pub fn check_rule_sources(
+    files: &[(SourceId, String)],
+    sources: &Sources,
+    limits: &RuleLimits,
+    mut errors: Vec<Diagnostic>,
+) -> Result<LoadedRules, Vec<Diagnostic>> {
+    let mut parsed: Vec<(ast::File, String)> = Vec::new();
+    for (id, stem) in files {
+        match syntax::parse_file(&sources.file(*id).text, *id) {
             Ok(file) => {
                 errors.extend(syntax::check_lengths(&file, &limits.lengths));
-                parsed.push((file, stem(path)));
+                parsed.push((file, stem.clone()));
             }
             Err(mut e) => errors.append(&mut e),
         }

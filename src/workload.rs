@@ -20,6 +20,7 @@
 //! they do in a repository whose CI runs on every change, so the workload
 //! measures deciding rules more than rendering failures.
 
+use crate::proposal::ConcessionKind;
 use std::fmt::Write as _;
 
 /// One generated file: its path relative to the workload's folder, and text.
@@ -58,15 +59,6 @@ pub const SECTORS: [&str; 16] = [
     "energy",
     "ships",
     "aircraft",
-];
-
-const KINDS: [&str; 6] = [
-    "investment",
-    "purchase",
-    "market-access",
-    "regulatory",
-    "cooperation",
-    "other",
 ];
 
 const ITEMS: [&str; 8] = [
@@ -295,7 +287,7 @@ impl OwnerRules {
             }
             7 => {
                 // Counts by kind of the other side's concessions.
-                let kind = rng.pick(&KINDS);
+                let kind = rng.pick(&ConcessionKind::ALL).as_str();
                 let most = rng.range(4, 8);
                 let theirs = self.use_let(THEIRS);
                 title = format!("at most {most} {kind} concessions asked of us");
@@ -318,7 +310,7 @@ impl OwnerRules {
             }
             10 => {
                 // `any ... requires ...` over concessions.
-                let kind = rng.pick(&KINDS);
+                let kind = rng.pick(&ConcessionKind::ALL).as_str();
                 let ceiling = rng.range(40, 60);
                 let cars = self.use_let(CAR_LINES);
                 let pledges = self.use_let(PLEDGES);
@@ -417,7 +409,7 @@ pub fn proposal(seed: u64, index: u64) -> String {
     }
     for _ in 0..concessions {
         let by = rng.pick(&parties);
-        let kind = rng.pick(&KINDS);
+        let kind = rng.pick(&ConcessionKind::ALL).as_str();
         let item = rng.pick(&ITEMS);
         let _ = write!(text, "  - {{ by: {by}, kind: {kind}, item: {item}");
         if rng.chance(60) {

@@ -6,24 +6,8 @@
 use std::io::Read;
 use std::process::{Command, Output, Stdio};
 
-/// Runs `redlines` with `args` in the package root.
-fn redlines(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_redlines"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("COLUMNS", "80")
-        .env_remove("NO_COLOR")
-        .output()
-        .expect("the redlines binary runs")
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8(output.stdout.clone()).expect("UTF-8 output")
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8(output.stderr.clone()).expect("UTF-8 output")
-}
+mod support;
+use support::{redlines, stderr, stdout};
 
 fn check_fixture(extra: &[&str]) -> Output {
     let mut args = vec![

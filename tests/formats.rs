@@ -3,24 +3,12 @@
 //! official SARIF 2.1.0 schema, an XML parser, the workflow-command syntax)
 //! and snapshotted.
 
-use std::process::{Command, Output};
+use std::process::Command;
 
 use serde_json::Value;
 
-/// Runs `redlines` with `args` in the package root.
-fn redlines(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_redlines"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("COLUMNS", "80")
-        .env_remove("NO_COLOR")
-        .output()
-        .expect("the redlines binary runs")
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8(output.stdout.clone()).expect("UTF-8 output")
-}
+mod support;
+use support::{redlines, stdout};
 
 fn check(format: &str, extra: &[&str]) -> (String, Option<i32>) {
     let mut args = vec!["check", "--format", format];

@@ -2,18 +2,9 @@
 //! `test` at once, and it never overwrites a file.
 
 use std::fs;
-use std::path::Path;
-use std::process::{Command, Output};
 
-fn redlines_in(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_redlines"))
-        .args(args)
-        .current_dir(dir)
-        .env("COLUMNS", "80")
-        .env_remove("NO_COLOR")
-        .output()
-        .expect("the redlines binary runs")
-}
+mod support;
+use support::redlines_in;
 
 fn text(bytes: &[u8]) -> String {
     String::from_utf8(bytes.to_vec()).expect("UTF-8 output")

@@ -3,31 +3,9 @@
 //! diagnostic with expected beside actual; an invalid test file is refused.
 
 use std::fs;
-use std::path::Path;
-use std::process::{Command, Output};
 
-/// Runs `redlines` with `args` in `dir`.
-fn redlines_in(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_redlines"))
-        .args(args)
-        .current_dir(dir)
-        .env("COLUMNS", "80")
-        .env_remove("NO_COLOR")
-        .output()
-        .expect("the redlines binary runs")
-}
-
-fn redlines(args: &[&str]) -> Output {
-    redlines_in(Path::new(env!("CARGO_MANIFEST_DIR")), args)
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8(output.stdout.clone()).expect("UTF-8 output")
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8(output.stderr.clone()).expect("UTF-8 output")
-}
+mod support;
+use support::{redlines, redlines_in, stderr, stdout};
 
 /// The project's rule tests: `redlines test` with its defaults (the rules in
 /// `rules/`, the tests in `tests/`, which holds `tests/rules/*.test.yaml`).

@@ -9,10 +9,11 @@ use arbitrary::{Arbitrary, Unstructured};
 
 use super::{Scenario, TextFile};
 use crate::check::{self, ParsedFile, unknown_party_warnings};
-use crate::diagnostic::{self, Diagnostic, Style};
+use crate::diagnostic::{self, Style};
 use crate::eval::{self, Outcome};
 use crate::proposal::{self, Limits};
 use crate::report::{github, human, json, junit, sarif};
+use crate::rules::{self, RuleLimits};
 use crate::run::{CheckFailure, CheckRun, Finding, ProposalReport};
 use crate::source::Sources;
 use crate::syntax;
@@ -42,24 +43,16 @@ pub fn check_texts(
     threads: usize,
 ) -> Result<CheckRun, CheckFailure> {
     let mut sources = Sources::new();
-    let mut errors = Vec::new();
-    let mut parsed = Vec::new();
-    for file in rules {
-        let id = sources.add(file.name.clone(), file.text.clone());
-        match syntax::parse_file(&file.text, id) {
-            Ok(tree) => parsed.push((tree, stem(&file.name))),
-            Err(mut e) => errors.append(&mut e),
-        }
-    }
-    let inputs: Vec<ParsedFile<'_>> = parsed
+    let rule_files: Vec<_> = rules
         .iter()
-        .map(|(file, stem)| ParsedFile {
-            file,
-            stem: stem.clone(),
+        .map(|file| {
+            let id = sources.add(file.name.clone(), file.text.clone());
+            (id, stem(&file.name))
         })
         .collect();
-    let checked = check::check_files(&inputs);
-    errors.extend(checked.diagnostics.iter().filter(|d| d.is_error()).cloned());
+    let checked =
+        rules::check_rule_sources(&rule_files, &sources, &RuleLimits::default(), Vec::new());
+    let mut errors = checked.as_ref().err().cloned().unwrap_or_default();
     let mut loaded = Vec::new();
     for file in proposals {
         let id = sources.add(file.name.clone(), file.text.clone());
@@ -69,8 +62,8 @@ pub fn check_texts(
         }
     }
     errors.extend(proposal::check_unique_ids(&loaded));
-    let ruleset = match checked.rules {
-        Some(rules) if errors.is_empty() => rules,
+    let checked = match checked {
+        Ok(checked) if errors.is_empty() => checked,
         _ => {
             return Err(CheckFailure {
                 sources,
@@ -78,15 +71,12 @@ pub fn check_texts(
             });
         }
     };
+    let ruleset = checked.rules;
     let parties: BTreeSet<String> = loaded
         .iter()
         .flat_map(|p| p.parties.value.iter().map(|party| party.value.clone()))
         .collect();
-    let mut warnings: Vec<Diagnostic> = checked
-        .diagnostics
-        .into_iter()
-        .filter(|d| !d.is_error())
-        .collect();
+    let mut warnings = checked.warnings;
     warnings.extend(unknown_party_warnings(
         &checked.party_literals,
         &ruleset,

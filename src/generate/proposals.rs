@@ -4,15 +4,7 @@ use arbitrary::{Result, Unstructured};
 
 use super::rules::{date, decimal, number};
 use super::{FACTS, PARTIES, SECTORS, pick};
-
-const KINDS: [&str; 6] = [
-    "investment",
-    "purchase",
-    "market-access",
-    "regulatory",
-    "cooperation",
-    "other",
-];
+use crate::proposal::ConcessionKind;
 
 /// A file of one or more proposals; ids continue from `next_id` so they are
 /// unique across a run.
@@ -72,7 +64,10 @@ fn proposal(u: &mut Unstructured<'_>, id: usize) -> Result<String> {
         out.push_str("concessions:\n");
         for _ in 0..u.int_in_range(0..=4)? {
             out.push_str(&format!("  - by: {}\n", pick(u, &parties)?));
-            out.push_str(&format!("    kind: {}\n", pick(u, &KINDS)?));
+            out.push_str(&format!(
+                "    kind: {}\n",
+                pick(u, &ConcessionKind::ALL)?.as_str()
+            ));
             out.push_str("    item: soybeans and corn\n");
             if u.arbitrary()? {
                 out.push_str(&format!("    amount: {}\n", money(u)?));

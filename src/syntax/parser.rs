@@ -44,16 +44,27 @@ pub fn parse_file(text: &str, source: SourceId) -> Result<File, Vec<Diagnostic>>
     super::chains::check_chains(text, source).map_err(|d| vec![d])?;
     let pairs = RedlineParser::parse(Rule::file, text)
         .map_err(|error| vec![pest_error_to_diagnostic(error, text, source)])?;
-    let comments = pairs
+    let comments: Vec<Comment> = pairs
         .clone()
         .flatten()
         .filter(|pair| pair.as_rule() == Rule::COMMENT)
-        .map(|pair| Comment {
-            text: pair.as_str().trim_end().to_owned(),
-            span: Converter { source, text }.span(&pair),
+        .map(|pair| {
+            let comment = pair.as_str().trim_end();
+            let start = pair.as_span().start();
+            Comment {
+                text: comment.to_owned(),
+                span: Span::new(source, start, start + comment.len()),
+            }
         })
         .collect();
-    let converter = Converter { source, text };
+    let converter = Converter {
+        source,
+        text,
+        comments: comments
+            .iter()
+            .map(|c| (c.span.start as usize, c.span.end as usize))
+            .collect(),
+    };
     let mut items = Vec::new();
     let mut errors = Vec::new();
     for pair in pairs.flat_map(|file| inner(file)) {
@@ -93,40 +104,8 @@ struct Built {
 struct Converter<'t> {
     source: SourceId,
     text: &'t str,
-}
-
-/// Where the last real token of a pair ends: after its last child, or after
-/// a literal token (`)`, `]`, `}`) that follows it, but before any trailing
-/// whitespace or comment.
-fn tight_end(pair: &Pair<'_, Rule>, text: &str) -> usize {
-    let end = pair.as_span().end();
-    let Some(last) = pair
-        .clone()
-        .into_inner()
-        .filter(|p| p.as_rule() != Rule::COMMENT)
-        .last()
-    else {
-        return end;
-    };
-    let mut tight = tight_end(&last, text);
-    let mut position = last.as_span().end();
-    let tail = text.get(position..end).unwrap_or("");
-    let mut chars = tail.chars();
-    while let Some(c) = chars.next() {
-        let width = c.len_utf8();
-        if c == '#' {
-            for c in chars.by_ref() {
-                position += c.len_utf8();
-                if c == '\n' {
-                    break;
-                }
-            }
-        } else if !c.is_whitespace() {
-            tight = position + width;
-        }
-        position += width;
-    }
-    tight
+    /// Every comment's byte range, in source order.
+    comments: Vec<(usize, usize)>,
 }
 
 /// Takes the next child, which the grammar guarantees is there.
@@ -139,11 +118,30 @@ impl Converter<'_> {
     /// The span of a pair without the whitespace and comments pest's
     /// implicit skipping may leave at its end.
     fn span(&self, pair: &Pair<'_, Rule>) -> Span {
+        let start = pair.as_span().start();
         Span::new(
             self.source,
-            pair.as_span().start(),
-            tight_end(pair, self.text),
+            start,
+            self.tight_end(start, pair.as_span().end()),
         )
+    }
+
+    /// Where the last real token before `end` ends: before any white space
+    /// and comments that pest's implicit skipping left at the end of a pair.
+    fn tight_end(&self, start: usize, mut end: usize) -> usize {
+        let bytes = self.text.as_bytes();
+        loop {
+            while end > start && bytes.get(end - 1).is_some_and(u8::is_ascii_whitespace) {
+                end -= 1;
+            }
+            match self
+                .comments
+                .binary_search_by_key(&end, |&(_, comment_end)| comment_end)
+            {
+                Ok(index) if self.comments[index].0 >= start => end = self.comments[index].0,
+                _ => return end,
+            }
+        }
     }
 
     fn ident(&self, pair: Pair<'_, Rule>) -> Ident {

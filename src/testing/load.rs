@@ -208,7 +208,7 @@ impl<'a> Loader<'a> {
             }
         };
         let expect = match fields.get("expect") {
-            Some(&(key, value)) => self.expect(key, value),
+            Some(&(key, value)) => self.expectations(key, value),
             None => {
                 self.errors.push(missing(
                     node,
@@ -350,7 +350,7 @@ impl<'a> Loader<'a> {
         }
     }
 
-    fn expect(&mut self, key: NodeRef<'_>, node: NodeRef<'_>) -> Option<Vec<Expectation>> {
+    fn expectations(&mut self, key: NodeRef<'_>, node: NodeRef<'_>) -> Option<Vec<Expectation>> {
         let Shape::Map(entries) = node.shape() else {
             self.errors
                 .push(shape_error(node, "a mapping from outcomes to rule ids"));

@@ -9,7 +9,7 @@ use crate::check::typed::{
     Quantifier, TariffField, Type,
 };
 use crate::source::{SourceId, Span};
-use crate::value::{Scalar, Unit, parse_literal};
+use crate::value::{Scalar, parse_literal};
 
 /// An expression with the text it is written as; spans are relative to the
 /// start of the text until a [`Fixture`] places it in the rule file.
@@ -109,21 +109,10 @@ pub fn shift(expr: &mut Expr, by: usize) {
     }
 }
 
-fn type_of(scalar: &Scalar) -> Type {
-    match scalar.unit() {
-        Unit::Bool => Type::Bool,
-        Unit::Number => Type::Number,
-        Unit::Percent => Type::Percent,
-        Unit::Money(currency) => Type::Money(currency),
-        Unit::Date => Type::Date,
-        Unit::Str => Type::Str,
-    }
-}
-
 /// A number, percent, money or date literal: `lit("15%")`.
 pub fn lit(text: &str) -> T {
     let scalar = parse_literal(text).unwrap();
-    let ty = type_of(&scalar);
+    let ty = Type::of_scalar(&scalar);
     leaf(text, ExprKind::Const(scalar), ty)
 }
 

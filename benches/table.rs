@@ -20,7 +20,7 @@ use std::process::{Command, Stdio};
 use std::time::Instant;
 
 use redlines::eval::{Plan, Scratch};
-use redlines::proposal::{self, Limits};
+use redlines::proposal::{self, Limits, Proposal};
 use redlines::rules;
 use redlines::source::Sources;
 use redlines::workload;
@@ -137,19 +137,39 @@ fn big_limits() -> Limits {
 /// Reading and validating the proposals of `files` on one thread, in ms.
 fn parse_only(files: &[PathBuf]) -> f64 {
     let start = Instant::now();
-    let mut sources = Sources::new();
     let mut count = 0usize;
     for path in files {
-        let id = match redlines::files::read_file(path, &mut sources, u64::MAX) {
-            Ok(id) => id,
-            Err(error) => panic!("{error:?}"),
-        };
-        proposal::load_proposal_batches(&sources, id, &big_limits(), 512, &mut |p, _| {
-            count += p.len();
-        });
+        read_proposals(path, &mut |proposals| count += proposals.len());
     }
     std::hint::black_box(count);
     start.elapsed().as_secs_f64() * 1e3
+}
+
+/// Reads the proposals of one file as `redlines check` does: a long file
+/// streamed from disk in pieces of 512 documents, a short one whole.
+fn read_proposals(path: &Path, each: &mut dyn FnMut(Vec<Proposal>)) {
+    let mut sources = Sources::new();
+    let long = std::fs::metadata(path).is_ok_and(|m| m.len() > 1 << 20);
+    if long {
+        let first = sources.next_id();
+        let read =
+            proposal::stream_proposals(path, first, &big_limits(), u64::MAX, 512, &mut |piece| {
+                sources.push(piece.source);
+                each(piece.proposals);
+            });
+        if let Err(error) = read {
+            panic!("{error:?}");
+        }
+        return;
+    }
+    let id = match redlines::files::read_file(path, &mut sources, u64::MAX) {
+        Ok(id) => id,
+        Err(error) => panic!("{error:?}"),
+    };
+    match proposal::load_proposals(&sources, id, &big_limits()) {
+        Ok(proposals) => each(proposals),
+        Err(errors) => panic!("{errors:?}"),
+    }
 }
 
 /// Deciding every rule for every proposal on one thread: ns per rule per
@@ -162,16 +182,12 @@ fn decide(rules_dir: &Path, stream: &Path) -> (f64, f64) {
     };
     let selected: Vec<usize> = (0..loaded.rules.rules.len()).collect();
     let plan = Plan::new(&loaded.rules, &selected);
-    let id = match redlines::files::read_file(stream, &mut sources, u64::MAX) {
-        Ok(id) => id,
-        Err(error) => panic!("{error:?}"),
-    };
     let mut scratch = Scratch::default();
     let mut out = Vec::new();
     let mut nanos = 0u128;
     let mut proposals = 0usize;
     let mut pairs = 0usize;
-    proposal::load_proposal_batches(&sources, id, &big_limits(), 512, &mut |batch, _| {
+    read_proposals(stream, &mut |batch| {
         // Twice: the first warms the caches, the second is timed.
         for proposal in &batch {
             plan.decide(&loaded.rules, proposal, &mut scratch, &mut out);

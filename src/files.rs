@@ -22,6 +22,20 @@ pub fn read_file(
     max_size: u64,
 ) -> Result<SourceId, Diagnostic> {
     let shown = display(path);
+    checked_size(path, max_size)?;
+    let bytes = read_at_most(path, max_size).map_err(|e| io_error(&shown, &e))?;
+    if bytes.len() as u64 > max_size {
+        // The file grew after its size was read.
+        return Err(too_large(&shown, bytes.len() as u64, max_size));
+    }
+    let text = utf8(&shown, bytes, 0)?;
+    Ok(sources.add(shown, text))
+}
+
+/// The size of the file at `path`, once it is known to be a file of at
+/// most `max_size` bytes.
+pub(crate) fn checked_size(path: &Path, max_size: u64) -> Result<u64, Diagnostic> {
+    let shown = display(path);
     let metadata = fs::metadata(path).map_err(|e| io_error(&shown, &e))?;
     if metadata.is_dir() {
         return Err(Diagnostic::error(
@@ -32,30 +46,30 @@ pub fn read_file(
     if metadata.len() > max_size {
         return Err(too_large(&shown, metadata.len(), max_size));
     }
-    let bytes = read_at_most(path, max_size).map_err(|e| io_error(&shown, &e))?;
-    if bytes.len() as u64 > max_size {
-        // The file grew after its size was read.
-        return Err(too_large(&shown, bytes.len() as u64, max_size));
-    }
-    let text = String::from_utf8(bytes).map_err(|e| {
+    Ok(metadata.len())
+}
+
+/// The problem of file `shown` being `size` bytes, over `max_size`.
+pub(crate) fn too_large(shown: &str, size: u64, max_size: u64) -> Diagnostic {
+    Diagnostic::error(
+        "redlines::limit::file_size",
+        format!("`{shown}` is {size} bytes, more than the limit of {max_size}"),
+    )
+    .with_help("raise the limit with `--max-file-size` if this file is genuine")
+}
+
+/// `bytes`, read from file `shown` at byte `offset`, as text.
+pub(crate) fn utf8(shown: &str, bytes: Vec<u8>, offset: u64) -> Result<String, Diagnostic> {
+    String::from_utf8(bytes).map_err(|e| {
         Diagnostic::error(
             "redlines::io::not_utf8",
             format!("`{shown}` is not UTF-8 text"),
         )
         .with_help(format!(
             "the first invalid byte is at offset {}",
-            e.utf8_error().valid_up_to()
+            offset + e.utf8_error().valid_up_to() as u64
         ))
-    })?;
-    Ok(sources.add(shown, text))
-}
-
-fn too_large(shown: &str, size: u64, max_size: u64) -> Diagnostic {
-    Diagnostic::error(
-        "redlines::limit::file_size",
-        format!("`{shown}` is {size} bytes, more than the limit of {max_size}"),
-    )
-    .with_help("raise the limit with `--max-file-size` if this file is genuine")
+    })
 }
 
 /// Reads a file, but never more than one byte past `max_size`.
@@ -212,7 +226,8 @@ pub fn display(path: &Path) -> String {
     text.strip_prefix("./").map(str::to_owned).unwrap_or(text)
 }
 
-fn io_error(shown: &str, error: &std::io::Error) -> Diagnostic {
+/// The problem of a file (shown as `shown`) that cannot be read.
+pub(crate) fn io_error(shown: &str, error: &std::io::Error) -> Diagnostic {
     let (code, what) = match error.kind() {
         std::io::ErrorKind::NotFound => ("redlines::io::not_found", "does not exist".to_owned()),
         std::io::ErrorKind::PermissionDenied => (

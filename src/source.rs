@@ -1,6 +1,7 @@
 //! Source files and spans: every rule and proposal value remembers where it
 //! came from, so that one diagnostic can point into several files.
 
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use miette::{MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanContents};
@@ -54,16 +55,30 @@ fn saturate(offset: usize) -> u32 {
     u32::try_from(offset).unwrap_or(u32::MAX)
 }
 
-/// One loaded file: its display name and text.
+/// One loaded file, or one piece of a long file: its display name and text.
 #[derive(Debug)]
 pub struct SourceFile {
     /// The path as the user gave it (or `<stdin>`).
     pub name: String,
-    /// The whole text.
+    /// The whole text (empty while the piece is evicted).
     pub text: String,
     /// Byte offset of the start of every line, for line/column look-ups
-    /// (`u32`, as in spans: half the memory for a long stream of proposals).
+    /// (`u32`, as in spans).
     line_starts: Vec<u32>,
+    /// Lines of the file before this piece (0 for a whole file).
+    first_line: usize,
+    /// Where a piece of a file on disk came from, so that its text can be
+    /// dropped and read again.
+    origin: Option<Origin>,
+}
+
+/// Where on disk the text of a piece of a file is.
+#[derive(Clone, Debug)]
+pub struct Origin {
+    /// The file to read it from.
+    pub path: PathBuf,
+    /// Byte offset of the piece in that file.
+    pub offset: u64,
 }
 
 /// A 1-based line and column (columns count characters).
@@ -79,14 +94,60 @@ impl SourceFile {
     /// A file named `name` with contents `text`.
     pub fn new(name: impl Into<String>, text: impl Into<String>) -> SourceFile {
         let text = text.into();
-        let line_starts = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| saturate(i + 1)))
-            .collect();
+        let line_starts = line_starts(&text);
         SourceFile {
             name: name.into(),
             text,
             line_starts,
+            first_line: 0,
+            origin: None,
         }
+    }
+
+    /// A piece of the file at `origin` (named `name`) that starts at the
+    /// beginning of line `first_line + 1`: its lines and columns are
+    /// counted as in the whole file.
+    pub fn piece(
+        name: impl Into<String>,
+        text: String,
+        first_line: usize,
+        origin: Origin,
+    ) -> SourceFile {
+        SourceFile {
+            first_line,
+            origin: Some(origin),
+            ..SourceFile::new(name, text)
+        }
+    }
+
+    /// This piece without its text (its length and place are kept), or
+    /// `None` for a file that cannot be read again.
+    fn evicted(&self) -> Option<SourceFile> {
+        Some(SourceFile {
+            name: self.name.clone(),
+            text: String::new(),
+            line_starts: vec![0],
+            first_line: self.first_line,
+            origin: Some(self.origin.clone()?),
+        })
+    }
+
+    /// This evicted piece with its `len` bytes of text read again, if the
+    /// file still holds the same UTF-8 text there.
+    fn reloaded(&self, len: usize) -> Option<SourceFile> {
+        use std::io::{Read as _, Seek as _};
+        let origin = self.origin.as_ref()?;
+        let mut file = std::fs::File::open(&origin.path).ok()?;
+        file.seek(std::io::SeekFrom::Start(origin.offset)).ok()?;
+        let mut bytes = vec![0; len];
+        file.read_exact(&mut bytes).ok()?;
+        let text = String::from_utf8(bytes).ok()?;
+        Some(SourceFile::piece(
+            self.name.clone(),
+            text,
+            self.first_line,
+            origin.clone(),
+        ))
     }
 
     /// The line and column of a byte offset (clamped to the text).
@@ -103,7 +164,7 @@ impl SourceFile {
             .get(line_start..offset)
             .map_or(offset - line_start, |s| s.chars().count());
         LineCol {
-            line: line + 1,
+            line: self.first_line + line + 1,
             column: column + 1,
         }
     }
@@ -166,6 +227,12 @@ impl SourceFile {
     }
 }
 
+fn line_starts(text: &str) -> Vec<u32> {
+    std::iter::once(0)
+        .chain(text.match_indices('\n').map(|(i, _)| saturate(i + 1)))
+        .collect()
+}
+
 /// Above this many bytes, a snippet shows only a window of the span's line.
 const MAX_SNIPPET: usize = 4096;
 
@@ -179,7 +246,10 @@ const CLIP: usize = 120;
 #[derive(Debug, Default, Clone)]
 pub struct Sources {
     files: Vec<Arc<SourceFile>>,
+    /// Where each file starts in the concatenation.
     bases: Vec<usize>,
+    /// Length of each file's text (kept while its text is evicted).
+    lengths: Vec<usize>,
 }
 
 impl Sources {
@@ -190,14 +260,56 @@ impl Sources {
 
     /// Adds a file and returns its id.
     pub fn add(&mut self, name: impl Into<String>, text: impl Into<String>) -> SourceId {
-        let base = match (self.files.last(), self.bases.last()) {
-            (Some(file), Some(base)) => base + file.text.len() + 1,
+        self.push(SourceFile::new(name, text))
+    }
+
+    /// Adds a file (or a piece of one) and returns its id.
+    pub fn push(&mut self, file: SourceFile) -> SourceId {
+        self.push_shared(Arc::new(file))
+    }
+
+    /// The id the next file added will have.
+    pub fn next_id(&self) -> SourceId {
+        SourceId(saturate(self.files.len()))
+    }
+
+    fn push_shared(&mut self, file: Arc<SourceFile>) -> SourceId {
+        let base = match (self.bases.last(), self.lengths.last()) {
+            (Some(base), Some(len)) => base + len + 1,
             _ => 0,
         };
-        let id = SourceId(saturate(self.files.len()));
-        self.files.push(Arc::new(SourceFile::new(name, text)));
+        let id = self.next_id();
         self.bases.push(base);
+        self.lengths.push(file.text.len());
+        self.files.push(file);
         id
+    }
+
+    /// Drops the text of a piece of a file (see [`SourceFile::piece`]),
+    /// keeping its place, to be read again by [`Sources::reload`] if a
+    /// diagnostic needs it. Other files are kept as they are.
+    pub fn evict(&mut self, id: SourceId) {
+        let index = id.0 as usize;
+        if let Some(evicted) = self.files.get(index).and_then(|file| file.evicted()) {
+            self.files[index] = Arc::new(evicted);
+        }
+    }
+
+    /// Reads the text of the evicted pieces among `ids` again. A piece whose
+    /// file no longer holds the same text stays empty (its diagnostics then
+    /// show no snippet).
+    pub fn reload(&mut self, ids: impl IntoIterator<Item = SourceId>) {
+        for id in ids {
+            let index = id.0 as usize;
+            let (Some(file), Some(&len)) = (self.files.get(index), self.lengths.get(index)) else {
+                continue;
+            };
+            if file.text.len() != len
+                && let Some(reloaded) = file.reloaded(len)
+            {
+                self.files[index] = Arc::new(reloaded);
+            }
+        }
     }
 
     /// The file behind an id.
@@ -239,17 +351,11 @@ impl Sources {
     /// without copying their text; returns their ids here. (Files read in
     /// parallel into registries of their own join the run's this way.)
     pub fn append(&mut self, other: Sources) -> Vec<SourceId> {
-        let mut ids = Vec::with_capacity(other.files.len());
-        for file in other.files {
-            let base = match (self.files.last(), self.bases.last()) {
-                (Some(last), Some(base)) => base + last.text.len() + 1,
-                _ => 0,
-            };
-            ids.push(SourceId(saturate(self.files.len())));
-            self.files.push(file);
-            self.bases.push(base);
-        }
-        ids
+        other
+            .files
+            .into_iter()
+            .map(|file| self.push_shared(file))
+            .collect()
     }
 
     fn locate(&self, global: usize) -> Option<usize> {
@@ -297,6 +403,9 @@ impl SourceCode for Sources {
         } else {
             contents.column()
         };
+        // Lines count from the start of the whole file, which a piece of a
+        // long file does not begin with.
+        let line = line + file.first_line;
         Ok(Box::new(MietteSpanContents::new_named(
             file.name.clone(),
             contents.data(),
@@ -336,5 +445,63 @@ mod tests {
         assert_eq!(std::str::from_utf8(contents.data()).unwrap(), "ec");
         assert_eq!(contents.span().offset(), span.offset());
         assert_eq!(sources.slice(Span::new(a, 0, 5)), "first");
+    }
+
+    #[test]
+    fn a_piece_of_a_file_counts_lines_from_the_start_of_the_file() {
+        let origin = Origin {
+            path: PathBuf::from("p.yaml"),
+            offset: 120,
+        };
+        let mut sources = Sources::new();
+        let id = sources.push(SourceFile::piece(
+            "p.yaml",
+            "a: 1\nb: 2\n".to_owned(),
+            40,
+            origin,
+        ));
+        assert_eq!(
+            sources.start(Span::new(id, 5, 6)),
+            LineCol {
+                line: 42,
+                column: 1
+            }
+        );
+        let span = sources.global(Span::new(id, 5, 6));
+        let contents = sources.read_span(&span, 1, 1).unwrap();
+        assert_eq!(contents.line(), 40);
+        assert_eq!(
+            std::str::from_utf8(contents.data()).unwrap(),
+            "a: 1\nb: 2\n"
+        );
+    }
+
+    #[test]
+    fn an_evicted_piece_keeps_its_place_and_is_read_again_from_its_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("p.yaml");
+        std::fs::write(&path, "a: 1\n---\nb: 2\n").unwrap();
+        let origin = Origin { path, offset: 5 };
+        let mut sources = Sources::new();
+        let piece = sources.push(SourceFile::piece(
+            "p.yaml",
+            "---\nb: 2\n".to_owned(),
+            1,
+            origin,
+        ));
+        let after = sources.add("q.yaml", "c: 3\n");
+        let global = sources.global(Span::new(after, 0, 1));
+        sources.evict(piece);
+        assert_eq!(sources.file(piece).text, "");
+        assert_eq!(sources.global(Span::new(after, 0, 1)), global);
+        sources.reload([piece]);
+        assert_eq!(sources.slice(Span::new(piece, 4, 8)), "b: 2");
+        assert_eq!(
+            sources.start(Span::new(piece, 4, 8)),
+            LineCol { line: 3, column: 1 }
+        );
+        // A whole file has nowhere to be read again from: it is kept.
+        sources.evict(after);
+        assert_eq!(sources.file(after).text, "c: 3\n");
     }
 }

@@ -129,37 +129,45 @@ impl Stream {
 /// first YAML error or exceeded limit; duplicate keys are reported and
 /// reading goes on.
 pub(crate) fn parse(text: &str, file: SourceId, limits: &Limits, kind: FileKind) -> Stream {
-    let mut whole = None;
-    parse_batches(text, file, limits, kind, usize::MAX, &mut |stream| {
-        whole = Some(stream);
-    });
-    // INVARIANT: `parse_batches` always hands over a last batch.
-    whole.unwrap_or_else(|| Stream {
-        tree: Tree::default(),
-        documents: Vec::new(),
-        diagnostics: Vec::new(),
-        stopped: false,
-    })
+    parse_counting(
+        text,
+        0..text.len(),
+        file,
+        limits,
+        kind,
+        &mut Counts::default(),
+    )
 }
 
-/// Reads `text` like [`parse`], handing the documents over `batch` at a
-/// time as they are read, so that a long stream of documents is never held
-/// in memory as one tree. Each batch has its own tree; the last one (which
-/// may have no documents) carries `stopped`. Limits count over the whole
-/// file, as in [`parse`].
-pub(crate) fn parse_batches(
+/// What the limits have counted so far in one file.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Counts {
+    /// Values, aliases counted as the size of what they name.
+    nodes: usize,
+    /// Alias uses.
+    aliases: usize,
+}
+
+/// Reads the documents that start in `within` of `text` like [`parse`],
+/// counting against the limits from `counts` on and leaving there what was
+/// counted: a long file read in pieces is limited as a whole. Spans are
+/// offsets in `text`; what follows `within` is read up to the next
+/// document's start (so that a document cut short fails as it would in the
+/// whole file), and what precedes it is only there to be shown.
+pub(crate) fn parse_counting(
     text: &str,
+    within: std::ops::Range<usize>,
     file: SourceId,
     limits: &Limits,
     kind: FileKind,
-    batch: usize,
-    each: &mut dyn FnMut(Stream),
-) {
+    counts: &mut Counts,
+) -> Stream {
+    let read = text.get(within.start..).unwrap_or("");
     let mut builder = Builder {
         file,
         names: kind.names(),
         text,
-        offsets: Offsets::new(text),
+        offsets: Offsets::new(read, within.start),
         limits,
         tree: Tree::default(),
         open: Vec::new(),
@@ -167,14 +175,19 @@ pub(crate) fn parse_batches(
         documents: Vec::new(),
         diagnostics: Vec::new(),
         root: None,
-        document_start: Span::new(file, 0, 0),
-        nodes: 0,
-        aliases: 0,
+        document_start: Span::new(file, within.start, within.start),
+        nodes: counts.nodes,
+        aliases: counts.aliases,
     };
-    let mut parser = Parser::new_from_str(text);
+    let mut parser = Parser::new_from_str(read);
     let mut stopped = false;
     while let Some(next) = parser.next_event() {
         let step = match next {
+            Ok((Event::DocumentStart(_), span))
+                if builder.offsets.byte(span.start.index()) >= within.end =>
+            {
+                break;
+            }
             Ok((event, span)) => builder.event(event, span),
             Err(error) => Err(builder.scan_error(&error)),
         };
@@ -183,44 +196,53 @@ pub(crate) fn parse_batches(
             stopped = true;
             break;
         }
-        if builder.documents.len() >= batch && builder.open.is_empty() {
-            each(Stream {
-                tree: std::mem::take(&mut builder.tree),
-                documents: std::mem::take(&mut builder.documents),
-                diagnostics: std::mem::take(&mut builder.diagnostics),
-                stopped: false,
-            });
-        }
     }
-    each(Stream {
+    *counts = Counts {
+        nodes: builder.nodes,
+        aliases: builder.aliases,
+    };
+    Stream {
         tree: builder.tree,
         documents: builder.documents,
         diagnostics: builder.diagnostics,
         stopped,
-    });
+    }
 }
 
 /// Turns saphyr's character indices into byte offsets in linear time: the
 /// byte offset of every 64th character is kept, the rest is walked.
 struct Offsets<'a> {
+    /// The text read.
     text: &'a str,
+    /// Where it starts in the file's text.
+    base: usize,
     checkpoints: Option<Vec<usize>>,
 }
 
 const CHECKPOINT_STEP: usize = 64;
 
 impl<'a> Offsets<'a> {
-    fn new(text: &'a str) -> Offsets<'a> {
+    fn new(text: &'a str, base: usize) -> Offsets<'a> {
         let checkpoints = (!text.is_ascii()).then(|| {
             text.char_indices()
                 .step_by(CHECKPOINT_STEP)
                 .map(|(byte, _)| byte)
                 .collect()
         });
-        Offsets { text, checkpoints }
+        Offsets {
+            text,
+            base,
+            checkpoints,
+        }
     }
 
+    /// The byte offset in the file's text of character `char_index` of the
+    /// text read.
     fn byte(&self, char_index: usize) -> usize {
+        self.base + self.byte_in_text(char_index)
+    }
+
+    fn byte_in_text(&self, char_index: usize) -> usize {
         let Some(checkpoints) = &self.checkpoints else {
             return char_index.min(self.text.len());
         };
@@ -797,12 +819,13 @@ mod tests {
     #[test]
     fn character_indices_map_to_bytes_beyond_the_first_checkpoint() {
         let text = "€".repeat(200) + "x";
-        let offsets = Offsets::new(&text);
+        let offsets = Offsets::new(&text, 0);
         assert_eq!(offsets.byte(0), 0);
         assert_eq!(offsets.byte(130), 390);
         assert_eq!(offsets.byte(200), 600);
         assert_eq!(offsets.byte(201), 601);
         assert_eq!(offsets.byte(5000), 601);
-        assert_eq!(Offsets::new("abc").byte(2), 2);
+        assert_eq!(Offsets::new("abc", 0).byte(2), 2);
+        assert_eq!(Offsets::new("abc", 10).byte(2), 12);
     }
 }

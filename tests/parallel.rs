@@ -172,6 +172,34 @@ fn an_invalid_proposal_late_in_a_stream_fails_the_run_without_findings() {
     }
 }
 
+#[test]
+fn a_problem_late_in_a_long_stream_is_shown_with_its_lines_in_the_file() {
+    let dir = generated_workload();
+    let mut text = workload::stream(11, 5000, 7500);
+    let line = text.lines().count() + 2;
+    text.push_str("---\nproposal: Bad\nparties: [us, eu]\n");
+    text.push_str(&workload::stream(11, 7500, 8000));
+    std::fs::write(dir.path().join("proposals/zzz-bad.yaml"), text).expect("written");
+    for jobs in ["1", "2"] {
+        let output = Command::new(env!("CARGO_BIN_EXE_redlines"))
+            .args(["check", "--jobs", jobs])
+            .current_dir(dir.path())
+            .env("NO_COLOR", "1")
+            .output()
+            .expect("the binary runs");
+        assert_eq!(output.status.code(), Some(2));
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        // The piece of the file this is in was dropped once checked, and is
+        // read again to be shown.
+        assert!(
+            stderr.contains(&format!("proposals/zzz-bad.yaml:{line}:11]")),
+            "{stderr}"
+        );
+        assert!(stderr.contains(&format!(" {line} │ proposal: Bad")), "{stderr}");
+        assert!(stderr.contains(&format!(" {} │ ---", line - 1)), "{stderr}");
+    }
+}
+
 /// Outcomes of every selected rule on every proposal of a run, by the
 /// compiled plan, next to those the run found.
 fn plan_agrees_with(run: &CheckRun) {

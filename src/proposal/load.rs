@@ -38,55 +38,10 @@ pub fn load_proposals(
     }
 }
 
-/// Reads the proposals of `file` like [`load_proposals`], but hands them
-/// over `batch` documents at a time as they are read (with the problems
-/// found in those documents, in file order), so that a long stream is
-/// never held in memory whole. A file with problems in any batch is
-/// invalid as a whole, as with [`load_proposals`].
-pub fn load_proposal_batches(
-    sources: &Sources,
-    file: SourceId,
-    limits: &Limits,
-    batch: usize,
-    each: &mut dyn FnMut(Vec<Proposal>, Vec<Diagnostic>),
-) {
-    let source = sources.file(file);
-    let json = source.name.to_ascii_lowercase().ends_with(".json");
-    // A batch of at least two documents: "several" is known from the first.
-    let batch = batch.max(2);
-    let mut seen = 0usize;
-    let mut pending: Option<yaml::Stream> = None;
-    let mut flush = |mut stream: yaml::Stream, last: bool, seen: usize| {
-        let several = seen + stream.documents.len() > 1;
-        let first_and_last = last && seen == 0;
-        let (proposals, diagnostics) = convert(&mut stream, file, json, several, first_and_last);
-        each(proposals, diagnostics);
-    };
-    yaml::parse_batches(
-        &source.text,
-        file,
-        limits,
-        FileKind::Proposal { json },
-        batch,
-        &mut |stream| {
-            // Each batch is converted once the next one is known, so the
-            // last one is recognised.
-            if let Some(previous) = pending.replace(stream) {
-                let count = previous.documents.len();
-                flush(previous, false, seen);
-                seen += count;
-            }
-        },
-    );
-    if let Some(last) = pending {
-        flush(last, true, seen);
-    }
-}
-
 /// Validates the documents of one batch of a file into proposals; `several`
 /// when the file has more than one document, `whole` when the batch is the
 /// whole file (where an empty file is reported).
-fn convert(
+pub(super) fn convert(
     stream: &mut yaml::Stream,
     file: SourceId,
     json: bool,
@@ -199,47 +154,6 @@ mod tests {
                 "redlines::proposal::bad_value"
             ])
         );
-    }
-
-    #[test]
-    fn batches_give_what_the_whole_file_gives() {
-        let doc = |id: &str| format!("proposal: {id}\nparties: [us, eu]\n");
-        let valid: String = (0..7)
-            .map(|i| doc(&format!("p{i}")))
-            .collect::<Vec<_>>()
-            .join("---\n");
-        let texts = [
-            valid.clone(),
-            format!(
-                "{valid}---\nproposal: Bad\nparties: [us]\n---\n{}",
-                doc("q")
-            ),
-            format!("{valid}---\n---\n{}", doc("r")),
-            format!("{valid}---\nproposal: [unclosed\n---\n{}", doc("s")),
-            format!("{valid}---\nproposal: t\nproposal: t\nparties: [us, eu]\n"),
-            doc("only"),
-            String::new(),
-            "---\n".to_owned(),
-        ];
-        for text in texts {
-            let mut sources = Sources::new();
-            let file = sources.add("p.yaml", text.as_str());
-            let whole = format!("{:?}", load_proposals(&sources, file, &Limits::default()));
-            for batch in [1, 2, 3, 100] {
-                let mut proposals = Vec::new();
-                let mut diagnostics = Vec::new();
-                load_proposal_batches(&sources, file, &Limits::default(), batch, &mut |p, d| {
-                    proposals.extend(p);
-                    diagnostics.extend(d);
-                });
-                let batched = if diagnostics.is_empty() {
-                    Ok(proposals)
-                } else {
-                    Err(diagnostics)
-                };
-                assert_eq!(format!("{batched:?}"), whole, "batch {batch}: {text:?}");
-            }
-        }
     }
 
     #[test]

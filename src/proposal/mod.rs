@@ -8,8 +8,10 @@
 
 mod load;
 pub mod model;
+mod stream;
 mod validate;
 
 pub use crate::yaml::Limits;
-pub use load::{check_unique_ids, duplicate_id, load_proposal_batches, load_proposals};
+pub use load::{check_unique_ids, duplicate_id, load_proposals};
 pub use model::*;
+pub use stream::{Piece, stream_proposals};

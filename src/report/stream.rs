@@ -92,6 +92,7 @@ struct Human {
 
 impl Consumer for Human {
     type Piece = human::Piece;
+    const KEEPS_SPANS: bool = false;
 
     fn piece(&self, context: &RunContext<'_>, report: ProposalReport) -> human::Piece {
         human::render_report(context, &report, self.style, self.deny_warnings)
@@ -105,6 +106,7 @@ struct Github {
 impl Consumer for Github {
     /// The commands, and whether the proposal blocks the run.
     type Piece = (String, bool);
+    const KEEPS_SPANS: bool = false;
 
     fn piece(&self, context: &RunContext<'_>, report: ProposalReport) -> (String, bool) {
         let blocks = report

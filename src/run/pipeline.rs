@@ -12,7 +12,7 @@
 //! unknown-party warnings) run once all are read, as before.
 
 use std::collections::{BTreeSet, HashMap};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 
 use rayon::prelude::*;
@@ -58,6 +58,11 @@ pub trait Consumer: Sync {
     /// What is kept of one report.
     type Piece: Send;
 
+    /// Whether pieces keep spans into the proposal files, whose text must
+    /// then stay loaded (otherwise a long file's text is dropped a piece at
+    /// a time once its pieces are made).
+    const KEEPS_SPANS: bool;
+
     /// Makes the piece of one report.
     fn piece(&self, context: &RunContext<'_>, report: ProposalReport) -> Self::Piece;
 }
@@ -67,6 +72,7 @@ pub(crate) struct KeepReports;
 
 impl Consumer for KeepReports {
     type Piece = ProposalReport;
+    const KEEPS_SPANS: bool = true;
 
     fn piece(&self, _: &RunContext<'_>, report: ProposalReport) -> ProposalReport {
         report
@@ -92,11 +98,11 @@ pub struct Walked {
 /// the pieces of one window are small.
 const WINDOW: usize = 256;
 
-/// A file larger than this is parsed in batches of documents as it is
-/// read, instead of whole.
-const STREAM_ABOVE: usize = 1 << 20;
+/// A file larger than this is read from disk and parsed in pieces of
+/// documents, instead of whole.
+const STREAM_ABOVE: u64 = 1 << 20;
 
-/// Documents per batch of a streamed file.
+/// Documents per piece of a streamed file.
 const BATCH: usize = 512;
 
 /// A pool of `jobs` threads; `None` for the global pool (one thread per
@@ -193,6 +199,13 @@ fn finish(
             let mut diagnostics = loaded.err().unwrap_or_default();
             diagnostics.extend(errors);
             diagnostics.extend(duplicates);
+            // The pieces of long files these point into are read again.
+            let mut sources = sources;
+            sources.reload(
+                diagnostics
+                    .iter()
+                    .flat_map(|d| d.labels.iter().map(|label| label.span.source)),
+            );
             return Err(CheckFailure {
                 sources,
                 diagnostics,
@@ -245,6 +258,12 @@ struct Walker<'w, C: Consumer> {
     pool: Option<rayon::ThreadPool>,
 }
 
+/// A file of a window: read whole, or too large for that.
+enum Input<'p> {
+    Whole(Sources),
+    Large(&'p Path),
+}
+
 /// What one proposal file gave: the pieces of its proposals, with each
 /// proposal's id and parties; or its problems.
 type FileResult<P> = Result<Vec<Read<P>>, Vec<Diagnostic>>;
@@ -277,49 +296,36 @@ impl<'w, C: Consumer> Walker<'w, C> {
         }
     }
 
-    /// Reads a window of files in parallel, adds them to `sources` in
-    /// order, then checks them: runs of ordinary files in parallel, a large
-    /// file as a stream.
+    /// Reads a window of files in parallel and adds them to `sources` in
+    /// order, checking runs of ordinary files in parallel; a large file is
+    /// streamed from disk instead.
     fn window(&mut self, paths: &[PathBuf], sources: &mut Sources) {
         let max = self.options.max_file_size;
-        let read: Vec<Result<Sources, Diagnostic>> = on(self.pool.as_ref(), || {
+        let read: Vec<Result<Input, Diagnostic>> = on(self.pool.as_ref(), || {
             paths
                 .par_iter()
                 .map(|path| {
+                    if files::checked_size(path, max)? > STREAM_ABOVE {
+                        return Ok(Input::Large(path));
+                    }
                     let mut own = Sources::new();
                     files::read_file(path, &mut own, max)?;
-                    Ok(own)
+                    Ok(Input::Whole(own))
                 })
                 .collect()
         });
-        let mut ids = Vec::with_capacity(read.len());
-        for file in read {
-            match file {
-                Ok(file) => {
-                    for id in sources.append(file) {
-                        let large = sources.file(id).text.len() > STREAM_ABOVE;
-                        ids.push((id, large));
-                    }
+        let mut run = Vec::new();
+        for input in read {
+            match input {
+                Ok(Input::Whole(file)) => run.extend(sources.append(file)),
+                Ok(Input::Large(path)) => {
+                    self.files(sources, &std::mem::take(&mut run));
+                    self.stream(sources, path);
                 }
                 Err(error) => self.errors.push(error),
             }
         }
-        let sources: &Sources = sources;
-        let mut start = 0;
-        while start < ids.len() {
-            if ids[start].1 {
-                self.stream(sources, ids[start].0);
-                start += 1;
-                continue;
-            }
-            let end = ids[start..]
-                .iter()
-                .position(|(_, large)| *large)
-                .map_or(ids.len(), |at| start + at);
-            let run: Vec<SourceId> = ids[start..end].iter().map(|(id, _)| *id).collect();
-            self.files(sources, &run);
-            start = end;
-        }
+        self.files(sources, &run);
     }
 
     /// Reads and checks whole files in parallel.
@@ -346,36 +352,48 @@ impl<'w, C: Consumer> Walker<'w, C> {
         }
     }
 
-    /// Reads a large file in batches of documents on one thread, and
-    /// checks each batch in parallel while the next is read.
-    fn stream(&mut self, sources: &Sources, id: SourceId) {
+    /// Reads a large file from disk in pieces of documents on one thread,
+    /// and checks each piece in parallel while the next is read. A piece's
+    /// text is dropped once its proposals are checked, unless the consumer
+    /// keeps spans into it.
+    fn stream(&mut self, sources: &mut Sources, path: &Path) {
         let options: &CheckOptions = self.options;
-        let limits = &options.limits;
-        if options.jobs == 1 {
-            proposal::load_proposal_batches(
-                sources,
-                id,
-                limits,
-                BATCH,
-                &mut |proposals, errors| {
-                    self.batch(sources, proposals, errors);
-                },
-            );
-            return;
-        }
-        std::thread::scope(|scope| {
-            // One batch read ahead while one is checked.
-            let (sender, receiver) = mpsc::sync_channel(1);
-            scope.spawn(move || {
-                proposal::load_proposal_batches(sources, id, limits, BATCH, &mut |p, e| {
-                    // The receiver only goes away if the walk panicked.
-                    let _ = sender.send((p, e));
+        let (limits, max) = (&options.limits, options.max_file_size);
+        let first = sources.next_id();
+        let read = if options.jobs == 1 {
+            proposal::stream_proposals(path, first, limits, max, BATCH, &mut |piece| {
+                self.piece(sources, piece);
+            })
+        } else {
+            std::thread::scope(|scope| {
+                // One piece read ahead while one is checked.
+                let (sender, receiver) = mpsc::sync_channel(1);
+                let reader = scope.spawn(move || {
+                    proposal::stream_proposals(path, first, limits, max, BATCH, &mut |piece| {
+                        // The receiver only goes away if the walk panicked.
+                        let _ = sender.send(piece);
+                    })
                 });
-            });
-            for (proposals, errors) in receiver {
-                self.batch(sources, proposals, errors);
-            }
-        });
+                for piece in receiver {
+                    self.piece(sources, piece);
+                }
+                reader
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+        };
+        if let Err(error) = read {
+            self.errors.push(error);
+        }
+    }
+
+    /// Adds a piece of a streamed file to `sources` and checks it.
+    fn piece(&mut self, sources: &mut Sources, piece: proposal::Piece) {
+        let id = sources.push(piece.source);
+        self.batch(sources, piece.proposals, piece.diagnostics);
+        if !C::KEEPS_SPANS {
+            sources.evict(id);
+        }
     }
 
     /// Checks one batch of a streamed file in parallel.

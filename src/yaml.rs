@@ -276,8 +276,46 @@ enum OpenBody {
         /// A key waiting for its value, and whether it repeats an earlier key.
         key: Option<(NodeId, bool)>,
         /// Every scalar key seen so far, with where it was first written.
-        seen: HashMap<String, Span>,
+        seen: Seen,
     },
+}
+
+/// The scalar keys of a mapping so far, with where each was first written:
+/// a list while the mapping is small (no allocation per key), an index
+/// once it is large (no quadratic time).
+#[derive(Default)]
+struct Seen {
+    keys: Vec<(NodeId, Span)>,
+    index: HashMap<String, Span>,
+}
+
+/// Keys a mapping may have before they are indexed.
+const KEYS_LISTED: usize = 16;
+
+impl Seen {
+    /// Where key `text` was first written, if it was.
+    fn first(&self, tree: &Tree, text: &str) -> Option<Span> {
+        if !self.index.is_empty() {
+            return self.index.get(text).copied();
+        }
+        self.keys
+            .iter()
+            .find(|(key, _)| tree.scalar_text(*key) == Some(text))
+            .map(|(_, span)| *span)
+    }
+
+    /// Records scalar key `key`, written at `span`.
+    fn insert(&mut self, tree: &Tree, key: NodeId, span: Span) {
+        if self.index.is_empty() && self.keys.len() < KEYS_LISTED {
+            self.keys.push((key, span));
+            return;
+        }
+        let text = |key| tree.scalar_text(key).unwrap_or_default().to_owned();
+        for (listed, span) in self.keys.drain(..) {
+            self.index.insert(text(listed), span);
+        }
+        self.index.insert(text(key), span);
+    }
 }
 
 struct Builder<'a> {
@@ -406,7 +444,7 @@ impl Builder<'_> {
             OpenBody::Map {
                 pairs: Vec::new(),
                 key: None,
-                seen: HashMap::new(),
+                seen: Seen::default(),
             }
         };
         self.open.push(Open {
@@ -468,15 +506,15 @@ impl Builder<'_> {
                 Some((_, true)) => {}
                 None => {
                     let repeated = match self.tree.scalar_text(id) {
-                        Some(text) => match seen.get(text) {
-                            Some(&first) => {
+                        Some(text) => match seen.first(&self.tree, text) {
+                            Some(first) => {
                                 let code = self.names.duplicate_key_code;
                                 self.diagnostics
                                     .push(duplicate_key(code, text, span, first));
                                 true
                             }
                             None => {
-                                seen.insert(text.to_owned(), span);
+                                seen.insert(&self.tree, id, span);
                                 false
                             }
                         },
@@ -731,6 +769,21 @@ mod tests {
         let values = values(&stream);
         assert_eq!(values.len(), 2);
         assert_eq!(values[0].text(), Some("1"));
+    }
+
+    #[test]
+    fn duplicate_keys_are_found_in_small_and_large_mappings_alike() {
+        let mut text: String = (0..40).map(|i| format!("k{i}: {i}\n")).collect();
+        text.push_str("k3: again\nk30: again\n");
+        let stream = parse_str(&text);
+        let firsts: Vec<&str> = stream
+            .diagnostics
+            .iter()
+            .map(|d| slice(&text, d.labels[1].span))
+            .collect();
+        assert_eq!(firsts, ["k3", "k30"]);
+        let small = parse_str("k1: 1\nk2: 2\nk1: 3\n");
+        assert_eq!(small.diagnostics.len(), 1);
     }
 
     #[test]

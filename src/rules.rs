@@ -2,6 +2,8 @@
 
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
+
 use crate::check::{self, ParsedFile, typed::RuleSet};
 use crate::diagnostic::Diagnostic;
 use crate::files;
@@ -109,9 +111,14 @@ pub fn check_rule_sources(
     limits: &RuleLimits,
     mut errors: Vec<Diagnostic>,
 ) -> Result<LoadedRules, Vec<Diagnostic>> {
+    // Files are parsed on every core (the rules are then checked together).
+    let results: Vec<Result<ast::File, Vec<Diagnostic>>> = files
+        .par_iter()
+        .map(|(id, _)| syntax::parse_file(&sources.file(*id).text, *id))
+        .collect();
     let mut parsed: Vec<(ast::File, String)> = Vec::new();
-    for (id, stem) in files {
-        match syntax::parse_file(&sources.file(*id).text, *id) {
+    for (result, (_, stem)) in results.into_iter().zip(files) {
+        match result {
             Ok(file) => {
                 errors.extend(syntax::check_lengths(&file, &limits.lengths));
                 parsed.push((file, stem.clone()));

@@ -195,7 +195,10 @@ fn a_problem_late_in_a_long_stream_is_shown_with_its_lines_in_the_file() {
             stderr.contains(&format!("proposals/zzz-bad.yaml:{line}:11]")),
             "{stderr}"
         );
-        assert!(stderr.contains(&format!(" {line} │ proposal: Bad")), "{stderr}");
+        assert!(
+            stderr.contains(&format!(" {line} │ proposal: Bad")),
+            "{stderr}"
+        );
         assert!(stderr.contains(&format!(" {} │ ---", line - 1)), "{stderr}");
     }
 }

@@ -135,13 +135,16 @@ pub fn walk<C: Consumer>(
     consumer: &C,
     take: &mut dyn FnMut(C::Piece),
 ) -> Result<Walked, CheckFailure> {
+    let pool = pool(options.jobs);
     let mut sources = Sources::new();
-    let loaded = rules::load_rules_limited(
-        &options.rules_dir,
-        &mut sources,
-        options.max_file_size,
-        &options.rule_limits,
-    );
+    let loaded = on(pool.as_ref(), || {
+        rules::load_rules_limited(
+            &options.rules_dir,
+            &mut sources,
+            options.max_file_size,
+            &options.rule_limits,
+        )
+    });
     // Which rules `--as` selects depends on the rules alone; whether the
     // party exists at all is known once every proposal is read.
     let plan = match &loaded {
@@ -165,7 +168,7 @@ pub fn walk<C: Consumer>(
         duplicates: Vec::new(),
         parties: BTreeSet::new(),
         proposals: 0,
-        pool: pool(options.jobs),
+        pool,
     };
     walker.all_files(&mut sources);
     let Walker {

@@ -8,6 +8,10 @@ use redlines::report::stream;
 use redlines::run::{self, CheckOptions};
 use redlines::workload;
 
+/// The binary's allocator, so that the figures are those of `redlines check`.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn end_to_end(c: &mut Criterion) {
     let mut group = c.benchmark_group("check");
     group.sample_size(10);

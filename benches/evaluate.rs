@@ -10,6 +10,10 @@ use redlines::rules;
 use redlines::source::Sources;
 use redlines::workload;
 
+/// The binary's allocator, so that the figures are those of `redlines check`.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const PROPOSALS: u64 = 1000;
 
 fn evaluate(c: &mut Criterion) {

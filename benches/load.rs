@@ -7,6 +7,10 @@ use redlines::rules;
 use redlines::source::Sources;
 use redlines::workload;
 
+/// The binary's allocator, so that the figures are those of `redlines check`.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn load(c: &mut Criterion) {
     let mut group = c.benchmark_group("rules");
     for k in [10usize, 100, 1000] {

@@ -25,6 +25,10 @@ use redlines::rules;
 use redlines::source::Sources;
 use redlines::workload;
 
+/// The binary's allocator, so that the figures are those of `redlines check`.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const SEED: u64 = 7;
 
 fn main() {

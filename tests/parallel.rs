@@ -10,7 +10,7 @@ use arbitrary::{Arbitrary, Unstructured};
 use redlines::diagnostic::Style;
 use redlines::eval::{self, Plan, Scratch};
 use redlines::generate::{Scenario, check_texts};
-use redlines::report::{github, human, stream};
+use redlines::report::{github, human, json, stream};
 use redlines::run::{self, CheckOptions, CheckRun};
 use redlines::workload;
 
@@ -151,6 +151,20 @@ fn streamed_reports_are_the_reports_of_the_whole_run() {
         )
         .unwrap_or_else(|f| panic!("{:?}", f.diagnostics));
         assert_eq!(streamed, github::render_run(&run));
+        for (include_passes, deny_warnings) in [(false, false), (true, true)] {
+            let mut streamed = String::new();
+            let format = stream::Streamed::Json { include_passes };
+            let verdict =
+                stream::check(&options, format, Style::PLAIN, deny_warnings, &mut |text| {
+                    streamed.push_str(text)
+                })
+                .unwrap_or_else(|f| panic!("{:?}", f.diagnostics));
+            assert_eq!(
+                streamed,
+                json::render_run(&run, include_passes, deny_warnings)
+            );
+            assert_eq!(verdict, run.verdict(deny_warnings));
+        }
     }
 }
 

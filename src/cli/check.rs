@@ -3,7 +3,7 @@
 use super::{CheckArgs, EXIT_BLOCKED, EXIT_CLEAR, EXIT_INVALID, Format, Output};
 use crate::diagnostic::render_all;
 use crate::proposal::Limits;
-use crate::report::{github, human, json, junit, sarif, stream};
+use crate::report::{github, json, junit, sarif, stream};
 use crate::rules::RuleLimits;
 use crate::run::{self, CheckOptions, Verdict};
 use crate::syntax::LengthLimits;
@@ -31,10 +31,17 @@ pub fn run(args: &CheckArgs, output: &mut Output) -> u8 {
             },
         },
     };
-    // The human and github formats are written as proposals are checked.
-    if let Some(code) = streamed(args, &options, output) {
-        return code;
-    }
+    let whole = match args.format {
+        Format::Human => return streamed(args, &options, stream::Streamed::Human, output),
+        Format::Github => return streamed(args, &options, stream::Streamed::Github, output),
+        Format::Json => {
+            let include_passes = args.include_passes;
+            let format = stream::Streamed::Json { include_passes };
+            return streamed(args, &options, format, output);
+        }
+        Format::Sarif => Whole::Sarif,
+        Format::Junit => Whole::Junit,
+    };
     let run = match run::check(&options) {
         Ok(run) => run,
         Err(failure) => {
@@ -43,27 +50,12 @@ pub fn run(args: &CheckArgs, output: &mut Output) -> u8 {
                 &failure.sources,
                 output.style,
             ));
-            // Machine readers get the problems in their own format too.
-            match args.format {
-                Format::Json => output.print(&json::render_failure(
-                    &failure.sources,
-                    &failure.diagnostics,
-                )),
-                Format::Github => output.print(&github::render_failure(
-                    &failure.sources,
-                    &failure.diagnostics,
-                )),
-                Format::Human | Format::Sarif | Format::Junit => {}
-            }
             return EXIT_INVALID;
         }
     };
-    let text = match args.format {
-        Format::Human => human::render_run(&run, output.style, args.deny_warnings),
-        Format::Json => json::render_run(&run, args.include_passes, args.deny_warnings),
-        Format::Sarif => sarif::render_run(&run),
-        Format::Junit => junit::render_run(&run, args.deny_warnings),
-        Format::Github => github::render_run(&run),
+    let text = match whole {
+        Whole::Sarif => sarif::render_run(&run),
+        Whole::Junit => junit::render_run(&run, args.deny_warnings),
     };
     output.print(&text);
     match run.verdict(args.deny_warnings) {
@@ -72,19 +64,25 @@ pub fn run(args: &CheckArgs, output: &mut Output) -> u8 {
     }
 }
 
+/// A format rendered from the whole run, once every proposal is checked.
+enum Whole {
+    Sarif,
+    Junit,
+}
+
 /// Runs `check` in a format rendered as proposals are checked (human,
-/// github); `None` for the other formats.
-fn streamed(args: &CheckArgs, options: &CheckOptions, output: &mut Output) -> Option<u8> {
-    let format = match args.format {
-        Format::Human => stream::Streamed::Human,
-        Format::Github => stream::Streamed::Github,
-        Format::Json | Format::Sarif | Format::Junit => return None,
-    };
+/// github, json) and returns the exit code.
+fn streamed(
+    args: &CheckArgs,
+    options: &CheckOptions,
+    format: stream::Streamed,
+    output: &mut Output,
+) -> u8 {
     let style = output.style;
     let result = stream::check(options, format, style, args.deny_warnings, &mut |text| {
         output.print(text)
     });
-    Some(match result {
+    match result {
         Ok(Verdict::Clear) => EXIT_CLEAR,
         Ok(Verdict::Blocked) => EXIT_BLOCKED,
         Err(failure) => {
@@ -93,13 +91,19 @@ fn streamed(args: &CheckArgs, options: &CheckOptions, output: &mut Output) -> Op
                 &failure.sources,
                 output.style,
             ));
-            if format == stream::Streamed::Github {
-                output.print(&github::render_failure(
+            // Machine readers get the problems in their own format too.
+            match format {
+                stream::Streamed::Json { .. } => output.print(&json::render_failure(
                     &failure.sources,
                     &failure.diagnostics,
-                ));
+                )),
+                stream::Streamed::Github => output.print(&github::render_failure(
+                    &failure.sources,
+                    &failure.diagnostics,
+                )),
+                stream::Streamed::Human => {}
             }
             EXIT_INVALID
         }
-    })
+    }
 }

@@ -6,10 +6,10 @@ use serde::Serialize;
 
 use crate::check::typed::Scope;
 use crate::diagnostic::Diagnostic;
-use crate::run::{CheckRun, Finding, ProposalReport, Verdict};
+use crate::run::{CheckRun, Finding, ProposalReport, RunContext, Verdict};
 use crate::source::Sources;
 
-use super::finding_diagnostic;
+use super::finding_diagnostic_in;
 use super::location::{
     Counts, Location, SeverityCounts, failed, failing_statement, proposal_span, rule_span,
     severity_word,
@@ -30,8 +30,8 @@ struct Document<'a> {
     errors: Vec<DiagnosticEntry>,
 }
 
-#[derive(Default, Serialize)]
-struct Summary {
+#[derive(Debug, Default, Serialize)]
+pub(crate) struct Summary {
     proposals: usize,
     blocked: usize,
     rules: usize,
@@ -97,53 +97,194 @@ struct DiagnosticEntry {
 /// Renders a completed run. `include_passes` also lists the rules that
 /// pass and those an `applies when` guard skipped.
 pub fn render_run(run: &CheckRun, include_passes: bool, deny_warnings: bool) -> String {
+    let context = run.context();
+    let mut summary = Summary::default();
+    let (mut proposals, mut proposals_text) = (Entries::default(), String::new());
+    let (mut findings, mut findings_text) = (Entries::default(), String::new());
+    for report in &run.reports {
+        let piece = render_report(&context, report, include_passes, deny_warnings);
+        summary.add(&piece.summary);
+        proposals.add(&piece.proposal, &mut |text| proposals_text.push_str(text));
+        findings.add(&piece.findings, &mut |text| findings_text.push_str(text));
+    }
+    let frame = Frame::new(
+        summary,
+        run.selected.len(),
+        run.verdict(deny_warnings),
+        &run.sources,
+        &run.warnings,
+    );
+    [
+        frame.head.as_str(),
+        &proposals_text,
+        proposals.end(),
+        &frame.middle,
+        &findings_text,
+        findings.end(),
+        &frame.tail,
+    ]
+    .concat()
+}
+
+impl Summary {
+    /// Adds a piece's part of the summary.
+    pub(crate) fn add(&mut self, piece: &Summary) {
+        self.proposals += piece.proposals;
+        self.blocked += piece.blocked;
+        self.outcomes.merge(&piece.outcomes);
+        self.severities.merge(&piece.severities);
+    }
+}
+
+/// What one proposal adds to the document: its entry, its findings'
+/// entries and its part of the summary.
+#[derive(Debug)]
+pub struct Piece {
+    /// The proposal's entry, as it appears in `proposals`.
+    pub(crate) proposal: String,
+    /// Its findings' entries, as they appear in `findings` (may be empty).
+    pub(crate) findings: String,
+    /// Its part of the summary.
+    pub(crate) summary: Summary,
+}
+
+impl Piece {
+    /// Whether the proposal blocks the run.
+    pub fn blocked(&self) -> bool {
+        self.summary.blocked > 0
+    }
+}
+
+/// Renders one proposal's report (see [`render_run`]).
+pub fn render_report(
+    context: &RunContext<'_>,
+    report: &ProposalReport,
+    include_passes: bool,
+    deny_warnings: bool,
+) -> Piece {
     let mut summary = Summary {
-        proposals: run.reports.len(),
-        rules: run.selected.len(),
+        proposals: 1,
         ..Summary::default()
     };
-    let mut proposals = Vec::new();
+    let mut outcomes = Counts::default();
+    let mut blocks = false;
     let mut findings = Vec::new();
-    for report in &run.reports {
-        let mut outcomes = Counts::default();
-        let mut blocks = false;
-        for finding in &report.findings {
-            outcomes.add(finding.outcome);
-            summary.outcomes.add(finding.outcome);
-            blocks |= run.blocks(finding, deny_warnings);
-            if failed(finding) {
-                summary.severities.add(run.rule(finding).severity);
-            }
-            if include_passes || failed(finding) {
-                findings.push(finding_entry(run, report, finding, deny_warnings));
-            }
+    for finding in &report.findings {
+        outcomes.add(finding.outcome);
+        summary.outcomes.add(finding.outcome);
+        blocks |= context.blocks(finding, deny_warnings);
+        if failed(finding) {
+            summary.severities.add(context.rule(finding).severity);
         }
-        summary.blocked += usize::from(blocks);
-        proposals.push(ProposalEntry {
-            id: &report.proposal.id.value,
-            file: run.sources.name(report.proposal.span.source),
-            location: Location::of(&run.sources, report.proposal.id.span),
-            verdict: if blocks { "blocked" } else { "clear" },
-            outcomes,
-        });
+        if include_passes || failed(finding) {
+            findings.push(entry(&finding_entry(
+                context,
+                report,
+                finding,
+                deny_warnings,
+            )));
+        }
     }
-    let document = Document {
-        version: VERSION,
-        verdict: match run.verdict(deny_warnings) {
-            Verdict::Clear => "clear",
-            Verdict::Blocked => "blocked",
-        },
-        summary,
-        proposals,
-        findings,
-        warnings: run
-            .warnings
-            .iter()
-            .map(|d| diagnostic_entry(&run.sources, d))
-            .collect(),
-        errors: Vec::new(),
+    summary.blocked = usize::from(blocks);
+    let proposal = ProposalEntry {
+        id: &report.proposal.id.value,
+        file: context.sources.name(report.proposal.span.source),
+        location: Location::of(context.sources, report.proposal.id.span),
+        verdict: if blocks { "blocked" } else { "clear" },
+        outcomes,
     };
-    to_text(&document)
+    Piece {
+        proposal: entry(&proposal),
+        findings: findings.join(SEPARATOR),
+        summary,
+    }
+}
+
+/// Between two entries of an array.
+const SEPARATOR: &str = ",\n";
+
+/// An entry of one of the document's arrays, indented as in it.
+fn entry(value: &impl Serialize) -> String {
+    // Serialising plain structs of strings and numbers cannot fail.
+    let text = serde_json::to_string_pretty(value).unwrap_or_default();
+    // JSON strings hold no raw line breaks: every one is the printer's.
+    format!("    {}", text.replace('\n', "\n    "))
+}
+
+/// One of the document's long arrays, written an entry at a time.
+#[derive(Default)]
+pub(crate) struct Entries {
+    any: bool,
+}
+
+impl Entries {
+    /// Writes `entries` (a piece's, already joined; maybe none) to `write`.
+    pub(crate) fn add(&mut self, entries: &str, write: &mut dyn FnMut(&str)) {
+        if entries.is_empty() {
+            return;
+        }
+        write(if self.any { SEPARATOR } else { "\n" });
+        write(entries);
+        self.any = true;
+    }
+
+    /// What closes the array.
+    pub(crate) fn end(&self) -> &'static str {
+        if self.any { "\n  ]" } else { "]" }
+    }
+}
+
+/// The document around the entries of its two long arrays: up to the
+/// opening bracket of `proposals`, from its closing bracket to the opening
+/// one of `findings`, and from its closing bracket on.
+pub(crate) struct Frame {
+    pub(crate) head: String,
+    pub(crate) middle: String,
+    pub(crate) tail: String,
+}
+
+impl Frame {
+    /// The frame of a run of `rules` rules with this summary and verdict.
+    pub(crate) fn new(
+        summary: Summary,
+        rules: usize,
+        verdict: Verdict,
+        sources: &Sources,
+        warnings: &[Diagnostic],
+    ) -> Frame {
+        let document = Document {
+            version: VERSION,
+            verdict: match verdict {
+                Verdict::Clear => "clear",
+                Verdict::Blocked => "blocked",
+            },
+            summary: Summary { rules, ..summary },
+            proposals: Vec::new(),
+            findings: Vec::new(),
+            warnings: warnings
+                .iter()
+                .map(|d| diagnostic_entry(sources, d))
+                .collect(),
+            errors: Vec::new(),
+        };
+        let text = to_text(&document);
+        // The arrays are empty here; the summary before them holds only
+        // numbers, so the first of each key is the array's.
+        let split = |text: &str, key: &str| -> (String, String) {
+            let open = format!("\"{key}\": [");
+            let at = text
+                .find(&format!("{open}]"))
+                .map_or(text.len(), |at| at + open.len());
+            let (before, after) = text.split_at(at);
+            (
+                before.to_owned(),
+                after.get(1..).unwrap_or_default().to_owned(),
+            )
+        };
+        let (head, rest) = split(&text, "proposals");
+        let (middle, tail) = split(&rest, "findings");
+        Frame { head, middle, tail }
+    }
 }
 
 /// Renders a run that could not start because the input is invalid: the
@@ -177,14 +318,14 @@ fn to_text(document: &Document<'_>) -> String {
 }
 
 fn finding_entry<'a>(
-    run: &'a CheckRun,
+    run: &'a RunContext<'a>,
     report: &'a ProposalReport,
     finding: &'a Finding,
     deny_warnings: bool,
 ) -> FindingEntry<'a> {
     let rule = run.rule(finding);
     let explanation = finding.explanation.as_ref().map(|explanation| {
-        let diagnostic = finding_diagnostic(run, finding);
+        let diagnostic = finding_diagnostic_in(run, finding);
         ExplanationEntry {
             code: diagnostic
                 .as_ref()
@@ -194,7 +335,7 @@ fn finding_entry<'a>(
             because: rule.because.as_deref(),
             help: diagnostic.as_ref().and_then(|d| d.help.clone()),
             labels: diagnostic
-                .map(|d| labels(&run.sources, &d))
+                .map(|d| labels(run.sources, &d))
                 .unwrap_or_default(),
         }
     });
@@ -220,8 +361,8 @@ fn finding_entry<'a>(
         blocks: run.blocks(finding, deny_warnings),
         message,
         explanation,
-        rule_location: Location::of(&run.sources, rule_span(run, finding)),
-        proposal_location: Location::of(&run.sources, proposal_span(report, finding)),
+        rule_location: Location::of(run.sources, rule_span(run, finding)),
+        proposal_location: Location::of(run.sources, proposal_span(report, finding)),
         trace: finding.trace.as_deref(),
     }
 }

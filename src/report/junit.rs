@@ -84,7 +84,7 @@ fn case(
 fn details(run: &CheckRun, report: &ProposalReport, finding: &Finding) -> String {
     let rule = run.rule(finding);
     let mut text = String::new();
-    let expected = failing_statement(run, finding).map_or_else(
+    let expected = failing_statement(&run.context(), finding).map_or_else(
         || "the rule passes".to_owned(),
         |statement| format!("`{statement}` holds"),
     );
@@ -94,7 +94,7 @@ fn details(run: &CheckRun, report: &ProposalReport, finding: &Finding) -> String
         .as_ref()
         .map_or("", |e| e.summary.as_str());
     let _ = writeln!(text, "actual:   {}: {actual}", finding.outcome.as_str());
-    let rule_at = Location::of(&run.sources, rule_span(run, finding));
+    let rule_at = Location::of(&run.sources, rule_span(&run.context(), finding));
     let _ = writeln!(
         text,
         "rule:     {}:{}:{}",

@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use crate::diagnostic::Severity;
 use crate::eval::Outcome;
-use crate::run::{CheckRun, Finding, ProposalReport};
+use crate::run::{Finding, ProposalReport, RunContext};
 use crate::source::{Sources, Span};
 
 /// A range in a file, as people and editors count: 1-based lines and
@@ -43,7 +43,7 @@ impl Location {
 
 /// Where a finding points in the rule file: the smallest failing
 /// sub-condition, or the rule's id when the rule did not fail.
-pub fn rule_span(run: &CheckRun, finding: &Finding) -> Span {
+pub fn rule_span(run: &RunContext<'_>, finding: &Finding) -> Span {
     finding
         .explanation
         .as_ref()
@@ -62,7 +62,7 @@ pub fn proposal_span(report: &ProposalReport, finding: &Finding) -> Span {
 
 /// The checking statement (or `applies when` guard) of the rule that holds
 /// the failing sub-condition, as written, on one line.
-pub fn failing_statement(run: &CheckRun, finding: &Finding) -> Option<String> {
+pub fn failing_statement(run: &RunContext<'_>, finding: &Finding) -> Option<String> {
     let failing = finding.explanation.as_ref()?.rule_span;
     let rule = run.rule(finding);
     let within = |span: Span| {
@@ -116,6 +116,14 @@ impl Counts {
             Outcome::NotApplicable => self.not_applicable += 1,
         }
     }
+
+    /// Adds the counts of `other`.
+    pub fn merge(&mut self, other: &Counts) {
+        self.pass += other.pass;
+        self.violated += other.violated;
+        self.undetermined += other.undetermined;
+        self.not_applicable += other.not_applicable;
+    }
 }
 
 impl SeverityCounts {
@@ -126,6 +134,13 @@ impl SeverityCounts {
             Severity::Warning => self.warning += 1,
             Severity::Note => self.note += 1,
         }
+    }
+
+    /// Adds the counts of `other`.
+    pub fn merge(&mut self, other: &SeverityCounts) {
+        self.error += other.error;
+        self.warning += other.warning;
+        self.note += other.note;
     }
 }
 

@@ -1,14 +1,14 @@
-//! The human and github formats of a run whose reports are rendered as
-//! they are made (in parallel, see [`crate::run::walk`]) instead of kept:
+//! The human, github and json formats of a run whose reports are rendered
+//! as they are made (in parallel, see [`crate::run::walk`]) instead of kept:
 //! memory stays flat however many proposals a run checks.
 //!
-//! The output is byte for byte what [`super::human::render_run`] and
-//! [`super::github::render_run`] give for the same run. What comes first in
-//! it (the static warnings) and whether there is any output at all (an
-//! invalid proposal anywhere makes the run fail with diagnostics only) are
-//! known only once every proposal is read, so the rendered reports wait in
-//! a spill buffer (memory, then a temporary file past a few megabytes)
-//! until then.
+//! The output is byte for byte what [`super::human::render_run`],
+//! [`super::github::render_run`] and [`super::json::render_run`] give for
+//! the same run. What comes first in it (the static warnings, json's
+//! summary) and whether there is any output at all (an invalid proposal
+//! anywhere makes the run fail with diagnostics only) are known only once
+//! every proposal is read, so the rendered reports wait in spill buffers
+//! (memory, then a temporary file past a megabyte) until then.
 
 use std::fs::File;
 use std::io::{Read, Seek, SeekFrom, Write};
@@ -16,7 +16,7 @@ use std::io::{Read, Seek, SeekFrom, Write};
 use crate::diagnostic::Style;
 use crate::run::{self, CheckFailure, CheckOptions, Consumer, ProposalReport, RunContext, Verdict};
 
-use super::{github, human};
+use super::{github, human, json};
 
 /// A format that can be rendered as reports are made.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -25,6 +25,11 @@ pub enum Streamed {
     Human,
     /// [`super::github`].
     Github,
+    /// [`super::json`]; `include_passes` lists every rule's finding.
+    Json {
+        /// Also list the rules that pass or do not apply.
+        include_passes: bool,
+    },
 }
 
 /// Checks `options` and writes the report in `format` to `print`, piece by
@@ -74,6 +79,38 @@ pub fn check(
                 blocked || (deny_warnings && !walked.warnings.is_empty()),
             ))
         }
+        Streamed::Json { include_passes } => {
+            let consumer = Json {
+                include_passes,
+                deny_warnings,
+            };
+            let mut summary = json::Summary::default();
+            let (mut proposals, mut findings) =
+                (json::Entries::default(), json::Entries::default());
+            let mut findings_spill = Spill::default();
+            let walked = run::walk(options, &consumer, &mut |piece: json::Piece| {
+                blocked |= piece.blocked();
+                summary.add(&piece.summary);
+                proposals.add(&piece.proposal, &mut |text| spill.write(text));
+                findings.add(&piece.findings, &mut |text| findings_spill.write(text));
+            })?;
+            let verdict = verdict(blocked || (deny_warnings && !walked.warnings.is_empty()));
+            let frame = json::Frame::new(
+                summary,
+                walked.selected.len(),
+                verdict,
+                &walked.sources,
+                &walked.warnings,
+            );
+            print(&frame.head);
+            spill.drain(print);
+            print(proposals.end());
+            print(&frame.middle);
+            findings_spill.drain(print);
+            print(findings.end());
+            print(&frame.tail);
+            Ok(verdict)
+        }
     }
 }
 
@@ -114,6 +151,20 @@ impl Consumer for Github {
             .iter()
             .any(|f| context.blocks(f, self.deny_warnings));
         (github::render_report(context, &report), blocks)
+    }
+}
+
+struct Json {
+    include_passes: bool,
+    deny_warnings: bool,
+}
+
+impl Consumer for Json {
+    type Piece = json::Piece;
+    const KEEPS_SPANS: bool = false;
+
+    fn piece(&self, context: &RunContext<'_>, report: ProposalReport) -> json::Piece {
+        json::render_report(context, &report, self.include_passes, self.deny_warnings)
     }
 }
 

@@ -11,7 +11,7 @@
 //! (memory, then a temporary file past a megabyte) until then.
 
 use std::fs::File;
-use std::io::{Read, Seek, SeekFrom, Write};
+use std::io::{BufWriter, Read, Seek, SeekFrom, Write};
 
 use crate::diagnostic::Style;
 use crate::run::{self, CheckFailure, CheckOptions, Consumer, ProposalReport, RunContext, Verdict};
@@ -175,7 +175,7 @@ const IN_MEMORY: usize = 1 << 20;
 #[derive(Default)]
 struct Spill {
     memory: String,
-    file: Option<File>,
+    file: Option<BufWriter<File>>,
 }
 
 impl Spill {
@@ -183,11 +183,12 @@ impl Spill {
         if self.file.is_none() && self.memory.len() + text.len() > IN_MEMORY {
             // Past the memory budget: move to a temporary file (deleted
             // when closed). If none can be made, memory it is.
-            if let Ok(mut file) = tempfile::tempfile()
-                && file.write_all(self.memory.as_bytes()).is_ok()
-            {
-                self.memory.clear();
-                self.file = Some(file);
+            if let Ok(file) = tempfile::tempfile() {
+                let mut file = BufWriter::with_capacity(IN_MEMORY, file);
+                if file.write_all(self.memory.as_bytes()).is_ok() {
+                    self.memory.clear();
+                    self.file = Some(file);
+                }
             }
         }
         if let Some(file) = &mut self.file {
@@ -196,9 +197,12 @@ impl Spill {
             }
             // The file failed: take back what it holds, and go on in memory.
             let mut back = String::new();
-            if file.seek(SeekFrom::Start(0)).is_ok() {
+            if let Ok(mut file) = file.get_ref().try_clone()
+                && file.seek(SeekFrom::Start(0)).is_ok()
+            {
                 let _ = file.read_to_string(&mut back);
             }
+            back.push_str(std::str::from_utf8(file.buffer()).unwrap_or_default());
             self.memory = back;
             self.file = None;
         }
@@ -207,10 +211,11 @@ impl Spill {
 
     /// Hands everything written to `print`, in order.
     fn drain(self, print: &mut dyn FnMut(&str)) {
-        if let Some(mut file) = self.file
+        if let Some(file) = self.file
+            && let Ok(mut file) = file.into_inner()
             && file.seek(SeekFrom::Start(0)).is_ok()
         {
-            let mut buffer = vec![0u8; 1 << 16];
+            let mut buffer = vec![0u8; IN_MEMORY];
             let mut carry: Vec<u8> = Vec::new();
             loop {
                 let read = match file.read(&mut buffer) {

@@ -103,7 +103,7 @@ const WINDOW: usize = 256;
 const STREAM_ABOVE: u64 = 1 << 20;
 
 /// Documents per piece of a streamed file.
-const BATCH: usize = 512;
+const BATCH: usize = 128;
 
 /// A pool of `jobs` threads; `None` for the global pool (one thread per
 /// core, or as many as `RAYON_NUM_THREADS` says), or when threads cannot

@@ -14,4 +14,4 @@ mod validate;
 pub use crate::yaml::Limits;
 pub use load::{check_unique_ids, duplicate_id, load_proposals};
 pub use model::*;
-pub use stream::{Piece, stream_proposals};
+pub use stream::{FilePiece, stream_proposals};

@@ -23,7 +23,7 @@ use crate::yaml::{self, Counts, FileKind, Limits};
 
 /// One piece of a streamed file, read and validated.
 #[derive(Debug)]
-pub struct Piece {
+pub struct FilePiece {
     /// The piece's text. It must be added to the run's sources with the id
     /// its spans were given (see [`stream_proposals`]).
     pub source: SourceFile,
@@ -49,7 +49,7 @@ pub fn stream_proposals(
     limits: &Limits,
     max_size: u64,
     documents: usize,
-    each: &mut dyn FnMut(Piece),
+    each: &mut dyn FnMut(FilePiece),
 ) -> Result<(), Diagnostic> {
     let shown = files::display(path);
     files::checked_size(path, max_size)?;
@@ -78,7 +78,7 @@ pub fn stream_proposals(
                     path: path.to_owned(),
                     offset: cutter.start,
                 };
-                each(Piece {
+                each(FilePiece {
                     source: SourceFile::piece(shown, String::new(), cutter.lines, origin),
                     proposals: Vec::new(),
                     diagnostics: vec![diagnostic],
@@ -97,7 +97,7 @@ pub fn stream_proposals(
             path: path.to_owned(),
             offset,
         };
-        each(Piece {
+        each(FilePiece {
             source: SourceFile::piece(shown.clone(), text, first_line, origin),
             proposals,
             diagnostics,

@@ -2,9 +2,9 @@
 //! and checked in parallel, in windows of files, and each proposal's report
 //! is handed on in input order as soon as its window is done, so a run's
 //! memory does not grow with the number of proposals unless the caller
-//! keeps the reports. A file holding a long stream of documents is parsed
-//! in batches on one thread while the batch before is checked on the
-//! others.
+//! keeps the reports. A file holding a long stream of documents is read
+//! from disk and parsed in pieces on one thread while the piece before is
+//! checked on the others.
 //!
 //! Output order never depends on the number of threads: parallel work is
 //! collected in input order (rayon's indexed parallel iterators), and the
@@ -390,22 +390,16 @@ impl<'w, C: Consumer> Walker<'w, C> {
         }
     }
 
-    /// Adds a piece of a streamed file to `sources` and checks it.
-    fn piece(&mut self, sources: &mut Sources, piece: proposal::Piece) {
+    /// Adds a piece of a streamed file to `sources` and checks its
+    /// proposals in parallel.
+    fn piece(&mut self, sources: &mut Sources, piece: proposal::FilePiece) {
         let id = sources.push(piece.source);
-        self.batch(sources, piece.proposals, piece.diagnostics);
-        if !C::KEEPS_SPANS {
-            sources.evict(id);
-        }
-    }
-
-    /// Checks one batch of a streamed file in parallel.
-    fn batch(&mut self, sources: &Sources, proposals: Vec<Proposal>, mut errors: Vec<Diagnostic>) {
-        self.errors.append(&mut errors);
+        self.errors.extend(piece.diagnostics);
         let evaluate = self.evaluating();
         let checker = self.checker(sources);
         let read: Vec<Read<C::Piece>> = on(self.pool.as_ref(), || {
-            proposals
+            piece
+                .proposals
                 .into_par_iter()
                 .map_init(Scratch::default, |scratch, p| {
                     checker.read(p, evaluate, scratch)
@@ -413,6 +407,9 @@ impl<'w, C: Consumer> Walker<'w, C> {
                 .collect()
         });
         self.keep(read);
+        if !C::KEEPS_SPANS {
+            sources.evict(id);
+        }
     }
 
     /// Whether proposals are still worth checking: the rules loaded and no
@@ -434,7 +431,8 @@ impl<'w, C: Consumer> Walker<'w, C> {
         }
     }
 
-    /// Takes the proposals of a file or batch in order: ids, parties, pieces.
+    /// Takes the proposals of a file (or of a piece of one) in order: ids,
+    /// parties, and what the consumer made of each.
     fn keep(&mut self, read: Vec<Read<C::Piece>>) {
         for one in read {
             self.proposals += 1;

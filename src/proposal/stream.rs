@@ -58,7 +58,6 @@ pub fn stream_proposals(
     let mut cutter = Cutter::new(BufReader::new(file.take(max_size.saturating_add(1))));
     let mut counts = Counts::default();
     let mut id = first;
-    let mut seen = 0usize;
     loop {
         let read = cutter
             .next(documents.max(1))
@@ -88,9 +87,8 @@ pub fn stream_proposals(
         };
         let kind = FileKind::Proposal { json };
         let mut stream = yaml::parse_counting(&text, piece, id, limits, kind, &mut counts);
-        let whole = seen == 0 && last;
+        let whole = id == first && last;
         let several = !whole || stream.documents.len() > 1;
-        seen += stream.documents.len();
         let (proposals, diagnostics) = convert(&mut stream, id, json, several, whole);
         let stop = stream.stopped || last;
         let origin = Origin {
@@ -181,15 +179,20 @@ impl<R: BufRead> Cutter<R> {
             if is_marker(line) {
                 let cut_at = directives.unwrap_or(start);
                 if markers >= documents && cut_at > 0 {
+                    // The next piece's first lines go back ahead of what
+                    // is still to be read, with one line more for context.
                     let next = bytes.split_off(cut_at);
-                    self.ahead = next
+                    let mut ahead: VecDeque<Vec<u8>> = next
                         .split_inclusive(|&b| b == b'\n')
                         .map(<[u8]>::to_vec)
                         .collect();
                     let mut more = Vec::new();
-                    if self.read_line(&mut more)? {
-                        self.ahead.push_back(more);
+                    if !self.ahead.is_empty() {
+                        ahead.append(&mut self.ahead);
+                    } else if self.read_line(&mut more)? {
+                        ahead.push_back(more);
                     }
+                    self.ahead = ahead;
                     return Ok(self.cut(bytes, false));
                 }
                 markers += 1;
@@ -290,6 +293,8 @@ mod tests {
             let piece = String::from_utf8(cut.bytes[cut.piece].to_vec()).unwrap();
             cuts.push((piece, first, cut.last));
             if cut.last {
+                let whole: String = cuts.iter().map(|(t, _, _)| t.as_str()).collect();
+                assert_eq!(whole, text, "the pieces make up the file");
                 return cuts;
             }
         }
@@ -327,6 +332,24 @@ mod tests {
                 "%YAML 1.2\n%TAG ! tag:x,2025:\n---\nb: 2\n"
             ]
         );
+    }
+
+    #[test]
+    fn markers_in_a_row_are_cut_one_at_a_time() {
+        let text = "---\n---\n%YAML 1.2\n---\n---\n...\n%YAML 1.2\n---\na: 1\n---\n";
+        let texts: Vec<String> = cuts(text, 1).into_iter().map(|(t, _, _)| t).collect();
+        assert_eq!(
+            texts,
+            [
+                "---\n",
+                "---\n",
+                "%YAML 1.2\n---\n",
+                "---\n...\n",
+                "%YAML 1.2\n---\na: 1\n",
+                "---\n"
+            ]
+        );
+        assert_eq!(cuts(text, 2).len(), 4);
     }
 
     #[test]

@@ -21,8 +21,18 @@ pub fn read_file(
     sources: &mut Sources,
     max_size: u64,
 ) -> Result<SourceId, Diagnostic> {
-    let shown = display(path);
     checked_size(path, max_size)?;
+    read_checked(path, sources, max_size)
+}
+
+/// Reads into `sources` a file already known (by [`checked_size`]) to be
+/// a file of at most `max_size` bytes.
+pub(crate) fn read_checked(
+    path: &Path,
+    sources: &mut Sources,
+    max_size: u64,
+) -> Result<SourceId, Diagnostic> {
+    let shown = display(path);
     let bytes = read_at_most(path, max_size).map_err(|e| io_error(&shown, &e))?;
     if bytes.len() as u64 > max_size {
         // The file grew after its size was read.

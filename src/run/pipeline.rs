@@ -312,7 +312,7 @@ impl<'w, C: Consumer> Walker<'w, C> {
                         return Ok(Input::Large(path));
                     }
                     let mut own = Sources::new();
-                    files::read_file(path, &mut own, max)?;
+                    files::read_checked(path, &mut own, max)?;
                     Ok(Input::Whole(own))
                 })
                 .collect()

@@ -6,6 +6,7 @@ pub mod ast;
 mod chains;
 mod depth;
 mod error;
+mod fast;
 mod lengths;
 mod parser;
 

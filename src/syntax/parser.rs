@@ -42,6 +42,20 @@ static PRATT: LazyLock<PrattParser<Rule>> = LazyLock::new(|| {
 pub fn parse_file(text: &str, source: SourceId) -> Result<File, Vec<Diagnostic>> {
     check_nesting(text, source).map_err(|d| vec![d])?;
     super::chains::check_chains(text, source).map_err(|d| vec![d])?;
+    if let Some(file) = super::fast::parse(text, source) {
+        debug_assert_eq!(
+            Some(&file),
+            parse_with_grammar(text, source).ok().as_ref(),
+            "the fast parser and the grammar disagree"
+        );
+        return Ok(file);
+    }
+    parse_with_grammar(text, source)
+}
+
+/// Parses with pest's parser generated from the grammar: the reference,
+/// and the one that explains syntax errors.
+pub(super) fn parse_with_grammar(text: &str, source: SourceId) -> Result<File, Vec<Diagnostic>> {
     let pairs = RedlineParser::parse(Rule::file, text)
         .map_err(|error| vec![pest_error_to_diagnostic(error, text, source)])?;
     let comments: Vec<Comment> = pairs
@@ -571,7 +585,7 @@ fn is_keyword(rule: Rule) -> bool {
 }
 
 /// Resolves the escapes of a string or message text.
-fn unescape(text: &str, span: Span) -> Result<String, Diagnostic> {
+pub(super) fn unescape(text: &str, span: Span) -> Result<String, Diagnostic> {
     let mut out = String::with_capacity(text.len());
     let mut chars = text.chars();
     while let Some(c) = chars.next() {

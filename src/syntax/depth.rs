@@ -3,7 +3,8 @@
 //! pest guards its own recursion, but a 200,000-deep expression should get
 //! a clear diagnostic at once, and our own tree walks must never see more
 //! than a bounded depth. The scan counts brackets, `where` clauses (whose
-//! predicate nests to the right) and runs of prefix operators.
+//! predicate nests to the right, up to the `,` or keyword that ends its
+//! expression) and runs of prefix operators.
 
 use super::error::syntax_error;
 use crate::diagnostic::Diagnostic;
@@ -65,6 +66,10 @@ pub fn check_nesting(text: &str, source: SourceId) -> Result<(), Diagnostic> {
                         depth = depth.saturating_sub(1 + wheres);
                     }
                 }
+                b',' => {
+                    end_wheres(&mut stack, &mut depth);
+                    prefix_run = 0;
+                }
                 b'-' => prefix_run += 1,
                 b' ' | b'\t' | b'\r' | b'\n' => {}
                 _ if b.is_ascii_alphabetic() => {
@@ -81,6 +86,10 @@ pub fn check_nesting(text: &str, source: SourceId) -> Result<(), Diagnostic> {
                             depth += 1;
                             prefix_run = 0;
                         }
+                        word if STARTS_EXPRESSION.contains(&word) => {
+                            end_wheres(&mut stack, &mut depth);
+                            prefix_run = 0;
+                        }
                         _ => prefix_run = 0,
                     }
                 }
@@ -92,6 +101,33 @@ pub fn check_nesting(text: &str, source: SourceId) -> Result<(), Diagnostic> {
         }
     }
     Ok(())
+}
+
+/// Keywords no expression contains: a new statement, item or expression
+/// begins after each, so the `where`s before it no longer nest.
+const STARTS_EXPRESSION: [&str; 13] = [
+    "require",
+    "requires",
+    "unless",
+    "if",
+    "when",
+    "because",
+    "message",
+    "let",
+    "party",
+    "coalition",
+    "of",
+    "redline",
+    "concern",
+];
+
+/// Ends the `where` clauses of the innermost bracket level (at a `,` or a
+/// keyword that begins a new expression): their predicates end there.
+fn end_wheres(stack: &mut [Frame], depth: &mut usize) {
+    if let Some(Frame::Code { wheres }) = stack.last_mut() {
+        *depth = depth.saturating_sub(*wheres);
+        *wheres = 0;
+    }
 }
 
 fn too_deep(span: Span) -> Diagnostic {
@@ -131,5 +167,16 @@ mod tests {
         assert!(check(&format!("let a = {}x", "- ".repeat(200))).is_err());
         assert!(check(&format!("let a = x{}", " where x".repeat(200))).is_err());
         assert!(check(&format!("let a = x{}", " - x".repeat(200))).is_ok());
+    }
+
+    #[test]
+    fn where_clauses_of_separate_expressions_do_not_add_up() {
+        let lets = "let a = c where x = 1\n".repeat(200);
+        assert!(check(&lets).is_ok());
+        let statements = "require all c where x\n".repeat(200);
+        assert!(check(&format!("redline r \"t\" {{ {statements} }}")).is_ok());
+        assert!(check(&format!("let a = [{}]", "c where x, ".repeat(200))).is_ok());
+        // A chain of nested `where`s still counts.
+        assert!(check(&format!("let a = c{}", " where any c".repeat(200))).is_err());
     }
 }

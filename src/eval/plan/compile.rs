@@ -5,15 +5,15 @@
 //! evaluator would give up on (too deep) is left to it.
 
 use crate::check::typed::{
-    Aggregate, ArithOp, CheckKind, CmpOp, ElementField, Expr, ExprKind, LetId, ProposalField,
-    Quantifier, Rule, RuleSet, TariffField, Type,
+    Aggregate, ArithOp, CheckKind, CmpOp, ConcessionField, ElementField, Expr, ExprKind, LetId,
+    ProposalField, Quantifier, Rule, RuleSet, TariffField, Type,
 };
 use crate::value::{Decimal, Money, Scalar};
 
 use super::super::value::{Atom, Op, arith, negate};
-use super::intern::{FxMap, Interner};
-use super::node::{Konst, Node, NodeId, Operand, Pred, PredId};
-use super::{PlanCheck, PlanRule};
+use super::intern::{FxMap, Interner, NO_SYM, Sym};
+use super::node::{Konst, Node, NodeId, Operand, Pred, PredId, Rate};
+use super::{Body, PlanCheck, PlanRule};
 
 /// Deepest nesting compiled. The tree evaluator gives up at 512 levels
 /// (counting `let` definitions where they are used); a rule that could
@@ -117,18 +117,17 @@ impl<'r> Compiler<'r> {
             Ok((guards, checks)) => PlanRule {
                 index,
                 scope,
-                guards,
-                checks,
-                fallback: false,
                 max_len: self.max_len(rule),
+                body: match (&*guards, &*checks) {
+                    ([], &[check]) => Body::Check(check),
+                    _ => Body::Full { guards, checks },
+                },
             },
             Err(TooDeep) => PlanRule {
                 index,
                 scope,
-                guards: Box::new([]),
-                checks: Box::new([]),
-                fallback: true,
                 max_len: 0,
+                body: Body::Tree,
             },
         }
     }
@@ -292,7 +291,10 @@ impl<'r> Compiler<'r> {
             | Node::Line(_)
             | Node::LineField(..)
             | Node::HasSector(_)
-            | Node::Let(_) => 0,
+            | Node::Let(_)
+            | Node::RateConst(..)
+            | Node::Rates(..)
+            | Node::LetConst(..) => 0,
             Node::Element(depth) | Node::ElemField(depth, _) => depth.saturating_add(1),
             Node::List(items) | Node::InItems(_, items) => {
                 let items = items.iter().map(f).max().unwrap_or(0);
@@ -317,9 +319,8 @@ impl<'r> Compiler<'r> {
             | Node::In(a, b) => f(a).max(f(b)),
             Node::Between(a, b, c) => f(a).max(f(b)).max(f(c)),
             Node::Where(c, p, _) | Node::Quantified(_, c, p, _) => f(c).max(f(p).saturating_sub(1)),
-            Node::Extreme {
-                extremum, fallback, ..
-            } => f(extremum).max(f(fallback)),
+            // The extremum is cached, so closed.
+            Node::Extreme { fallback, .. } => f(fallback),
         }
     }
 
@@ -441,12 +442,7 @@ impl<'r> Compiler<'r> {
             ExprKind::Compare(op, a, b) => {
                 let (a, ha) = self.expr(a, d)?;
                 let (b, hb) = self.expr(b, d)?;
-                let node = match (self.konst_of(a).cloned(), self.konst_of(b).cloned()) {
-                    (_, Some(k)) => Node::CompareConst(*op, a, k),
-                    (Some(k), None) => Node::CompareConst(flip(*op), b, k),
-                    (None, None) => Node::Compare(*op, a, b),
-                };
-                (node, ha.max(hb))
+                (self.comparison(*op, a, b), ha.max(hb))
             }
             ExprKind::In(x, collection) => return self.member(x, collection, d),
             ExprKind::Between(x, low, high) => {
@@ -485,6 +481,34 @@ impl<'r> Compiler<'r> {
         Ok((self.memo(id), below + 1))
     }
 
+    /// `a op b`, fused with a constant operand (moved to the right) and,
+    /// for the commonest shapes, with what the other operand reads.
+    fn comparison(&self, op: CmpOp, a: NodeId, b: NodeId) -> Node {
+        let (op, x, k) = match (self.konst_of(a), self.konst_of(b)) {
+            (_, Some(k)) => (op, a, k.clone()),
+            (Some(k), None) => (flip(op), b, k.clone()),
+            (None, None) => {
+                return match (self.rate_of(a), self.rate_of(b)) {
+                    (Some(x), Some(y)) => Node::Rates(op, x, y),
+                    _ => Node::Compare(op, a, b),
+                };
+            }
+        };
+        match (self.nodes.get(x as usize), self.rate_of(x), k) {
+            (_, Some((sym, rate)), Konst::Pct(bound)) => Node::RateConst(op, sym, rate, bound),
+            (Some(Node::Let(slot)), _, k) => Node::LetConst(op, *slot, k),
+            (_, _, k) => Node::CompareConst(op, x, k),
+        }
+    }
+
+    /// The sector and rate that node `n` reads, if it is `tariffs.S.rate`.
+    fn rate_of(&self, n: NodeId) -> Option<(Sym, Rate)> {
+        match self.nodes.get(n as usize)? {
+            Node::LineField(sym, field) => Some((*sym, Rate::of(ElementField::Tariff(*field))?)),
+            _ => None,
+        }
+    }
+
     /// The predicate node `p` as an element predicate, if it is one.
     fn pred_id(&mut self, p: NodeId) -> Option<PredId> {
         if let Some(&known) = self.pred_ids.get(&p) {
@@ -521,14 +545,11 @@ impl<'r> Compiler<'r> {
         else {
             return None;
         };
-        let (op, field, bound) = (*op, *field, bound.clone());
-        if !matches!(
-            field,
-            ElementField::Tariff(TariffField::Before | TariffField::After)
-        ) || !matches!(bound, Konst::Pct(_))
-        {
+        let (op, field) = (*op, *field);
+        let Konst::Pct(bound) = *bound else {
             return None;
-        }
+        };
+        Rate::of(field)?;
         // `all x op k`; `no x op k` is `all x op' k`; `any x op k` is
         // `not all x op' k`, op' being the negation of op.
         let (op, negate) = match quantifier {
@@ -542,7 +563,11 @@ impl<'r> Compiler<'r> {
             CmpOp::Eq | CmpOp::Ne => return None,
         };
         let extremum = self.push(Node::Extremum(aggregate, collection, field));
+        // Cached, as it reads the proposal only.
         let extremum = self.memo(extremum);
+        let Some(&Node::Let(extremum)) = self.nodes.get(extremum as usize) else {
+            return None;
+        };
         Some(Node::Extreme {
             extremum,
             op,
@@ -557,9 +582,34 @@ impl<'r> Compiler<'r> {
             return None;
         }
         Some(match self.nodes.get(p as usize)? {
-            Node::CompareConst(op, a, k) => Pred::Const(*op, self.operand(*a)?, k.clone()),
+            Node::CompareConst(op, a, k) => {
+                let operand = self.operand(*a)?;
+                match (op, symbol_field(operand), k) {
+                    (CmpOp::Eq | CmpOp::Ne, Some(field), Konst::Str(sym, _)) if *sym != NO_SYM => {
+                        Pred::Sym {
+                            field,
+                            sym: *sym,
+                            eq: *op == CmpOp::Eq,
+                        }
+                    }
+                    _ => Pred::Const(*op, operand, k.clone()),
+                }
+            }
             Node::Compare(op, a, b) => Pred::Operands(*op, self.operand(*a)?, self.operand(*b)?),
-            Node::InConsts(x, konsts) => Pred::In(self.operand(*x)?, konsts.clone()),
+            Node::InConsts(x, konsts) => {
+                let operand = self.operand(*x)?;
+                let syms = konsts
+                    .iter()
+                    .map(|k| match k {
+                        Konst::Str(sym, _) if *sym != NO_SYM => Some(*sym),
+                        _ => None,
+                    })
+                    .collect::<Option<Box<[Sym]>>>();
+                match (symbol_field(operand), syms) {
+                    (Some(field), Some(syms)) => Pred::Syms(field, syms),
+                    _ => Pred::In(operand, konsts.clone()),
+                }
+            }
             Node::Not(x) => Pred::Not(Box::new(self.pred(*x, depth + 1)?)),
             Node::And(a, b) => Pred::And(
                 Box::new(self.pred(*a, depth + 1)?),
@@ -698,6 +748,18 @@ impl<'r> Compiler<'r> {
     }
 }
 
+/// The field an operand reads if it is one read with its symbol (see
+/// [`Pred::Sym`]): a sector, `by` or `kind`.
+fn symbol_field(operand: Operand) -> Option<ElementField> {
+    match operand {
+        Operand::Field(
+            field @ (ElementField::Tariff(TariffField::Sector)
+            | ElementField::Concession(ConcessionField::By | ConcessionField::Kind)),
+        ) => Some(field),
+        _ => None,
+    }
+}
+
 /// `not (x op k)` as `x op' k`, for ordered values.
 fn negation(op: CmpOp) -> Option<CmpOp> {
     Some(match op {
@@ -741,7 +803,7 @@ fn konst(a: Atom<'_>) -> Konst {
         Atom::Percent(p) => Konst::Pct(p),
         Atom::Money(m) => Konst::Money(m),
         Atom::Date(d) => Konst::Date(d),
-        Atom::Str(s) => Konst::Str(super::intern::NO_SYM, s.into()),
+        Atom::Str(s) => Konst::Str(NO_SYM, s.into()),
     }
 }
 

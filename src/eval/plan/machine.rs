@@ -8,12 +8,12 @@ use crate::check::typed::{
     Aggregate, CmpOp, ConcessionField, ElementField, ProposalField, Quantifier, TariffField,
 };
 use crate::proposal::Proposal;
-use crate::value::{Decimal, Scalar, currencies_meet};
+use crate::value::{self, Decimal, Scalar, currencies_meet};
 
 use super::super::Outcome;
 use super::super::value::{Atom, Op, arith as tree_arith, negate as tree_negate};
 use super::intern::{NO_SYM, Sym, same_str};
-use super::node::{Base, Konst, Node, NodeId, Operand, Pred, PredId, Sel, V};
+use super::node::{Base, Konst, Node, NodeId, Operand, Pred, PredId, Rate, Sel, V};
 use super::{Bound, NONE, Plan, PlanCheck};
 
 /// Undetermined: missing data, a clash of units or currencies, an
@@ -110,7 +110,28 @@ impl<'a> Machine<'a> {
         (self.lets, self.arena, self.indices, self.elems)
     }
 
+    /// The outcome of a rule of one checking statement and no guard.
+    #[inline(always)]
+    pub(crate) fn decide_check(&mut self, check: PlanCheck) -> Outcome {
+        match self.violated(check) {
+            Ok(true) => Outcome::Violated,
+            Ok(false) => Outcome::Pass,
+            Err(U) => Outcome::Undetermined,
+        }
+    }
+
+    /// Whether a checking statement is violated.
+    #[inline(always)]
+    fn violated(&mut self, check: PlanCheck) -> R<bool> {
+        match check {
+            PlanCheck::Require(e) => self.truth(e).map(|holds| !holds),
+            PlanCheck::Forbid(e) => self.truth(e),
+            PlanCheck::Implies(a, b) => self.implies(a, b),
+        }
+    }
+
     /// The outcome of a rule: guards first, then every check.
+    #[inline(never)]
     pub(crate) fn decide(&mut self, guards: &[NodeId], checks: &[PlanCheck]) -> Outcome {
         let mut guard_undetermined = false;
         for &guard in guards {
@@ -124,13 +145,8 @@ impl<'a> Machine<'a> {
             return Outcome::Undetermined;
         }
         let mut undetermined = false;
-        for check in checks {
-            let status = match *check {
-                PlanCheck::Require(e) => self.truth(e).map(|holds| !holds),
-                PlanCheck::Forbid(e) => self.truth(e),
-                PlanCheck::Implies(a, b) => self.implies(a, b),
-            };
-            match status {
+        for &check in checks {
+            match self.violated(check) {
                 Ok(true) => return Outcome::Violated,
                 Ok(false) => {}
                 Err(U) => undetermined = true,
@@ -210,6 +226,9 @@ impl<'a> Machine<'a> {
             | Node::Or(..)
             | Node::Compare(..)
             | Node::CompareConst(..)
+            | Node::RateConst(..)
+            | Node::Rates(..)
+            | Node::LetConst(..)
             | Node::In(..)
             | Node::InItems(..)
             | Node::InConsts(..)
@@ -219,9 +238,56 @@ impl<'a> Machine<'a> {
         }
     }
 
-    /// Evaluates a condition.
+    /// Evaluates a condition: the commonest leaves (a sector's presence, a
+    /// rate or a cached value against a constant) here, inlined into every
+    /// caller, anything else out of line in [`Machine::compound`].
+    #[inline(always)]
     pub(crate) fn truth(&mut self, n: NodeId) -> R<bool> {
         match self.node(n) {
+            Node::HasSector(sym) => Ok(self
+                .b
+                .line_of
+                .get(*sym as usize)
+                .is_some_and(|&i| i != NONE)),
+            Node::RateConst(op, sym, rate, bound) => {
+                let x = self.rate(*sym, *rate)?;
+                Ok(holds(*op, cmp_decimal(x, *bound)))
+            }
+            Node::LetConst(op, slot, k) => {
+                let x = self.let_value(*slot)?;
+                if !x.is_scalar() {
+                    return Err(U);
+                }
+                compare(*op, x, k.value())
+            }
+            Node::Let(slot) => match self.let_value(*slot)? {
+                V::Bool(b) => Ok(b),
+                _ => Err(U),
+            },
+            Node::Extreme {
+                extremum,
+                op,
+                bound,
+                negate,
+                fallback,
+            } => match self.let_value(*extremum) {
+                Ok(V::List(_, 0)) => Ok(!*negate),
+                Ok(value) => compare(*op, value, V::Pct(*bound)).map(|all| all != *negate),
+                Err(U) => self.compound(*fallback),
+            },
+            _ => self.compound(n),
+        }
+    }
+
+    /// Evaluates a condition other than the leaves of [`Machine::truth`].
+    #[inline(never)]
+    fn compound(&mut self, n: NodeId) -> R<bool> {
+        match self.node(n) {
+            Node::HasSector(_)
+            | Node::RateConst(..)
+            | Node::LetConst(..)
+            | Node::Let(_)
+            | Node::Extreme { .. } => self.truth(n),
             Node::Not(x) => self.truth(*x).map(|b| !b),
             Node::And(a, b) => {
                 let left = self.truth(*a);
@@ -254,6 +320,11 @@ impl<'a> Machine<'a> {
                 let x = self.atom(*a)?;
                 compare(*op, x, k.value())
             }
+            Node::Rates(op, (a, rate_a), (b, rate_b)) => {
+                let x = self.rate(*a, *rate_a)?;
+                let y = self.rate(*b, *rate_b)?;
+                Ok(holds(*op, cmp_decimal(x, y)))
+            }
             Node::In(x, collection) => self.member(*x, *collection),
             Node::InItems(x, items) => {
                 let needle = self.atom(*x)?;
@@ -279,11 +350,6 @@ impl<'a> Machine<'a> {
                 }
                 if undetermined { Err(U) } else { Ok(false) }
             }
-            Node::HasSector(sym) => Ok(self
-                .b
-                .line_of
-                .get(*sym as usize)
-                .is_some_and(|&i| i != NONE)),
             Node::Between(x, low, high) => {
                 let x = self.atom(*x)?;
                 let low = self.atom(*low)?;
@@ -295,17 +361,6 @@ impl<'a> Machine<'a> {
             Node::Quantified(quantifier, collection, predicate, pred) => {
                 self.quantified(*quantifier, *collection, *predicate, *pred)
             }
-            Node::Extreme {
-                extremum,
-                op,
-                bound,
-                negate,
-                fallback,
-            } => match self.eval(*extremum) {
-                Ok(V::List(_, 0)) => Ok(!*negate),
-                Ok(value) => compare(*op, value, bound.value()).map(|all| all != *negate),
-                Err(U) => self.truth(*fallback),
-            },
             Node::Extremum(..)
             | Node::Const(_)
             | Node::Consts(_)
@@ -318,7 +373,6 @@ impl<'a> Machine<'a> {
             | Node::ElemField(..)
             | Node::Project(..)
             | Node::Element(_)
-            | Node::Let(_)
             | Node::Neg(_)
             | Node::Arith(..)
             | Node::Where(..)
@@ -337,10 +391,18 @@ impl<'a> Machine<'a> {
         if value.is_scalar() { Ok(value) } else { Err(U) }
     }
 
+    /// The value of a `let` or shared walk: cached (inlined), else computed.
+    #[inline(always)]
     fn let_value(&mut self, slot: u32) -> R<V<'a>> {
-        if let Some(Some(known)) = self.lets.get(slot as usize) {
-            return *known;
+        match self.lets.get(slot as usize) {
+            Some(Some(known)) => *known,
+            _ => self.compute_let(slot),
         }
+    }
+
+    /// Computes the value of a `let` or shared walk into its slot.
+    #[inline(never)]
+    fn compute_let(&mut self, slot: u32) -> R<V<'a>> {
         let let_defs: &'a [NodeId] = self.let_defs;
         let Some(&def) = let_defs.get(slot as usize) else {
             return Err(U);
@@ -433,6 +495,34 @@ impl<'a> Machine<'a> {
         })
     }
 
+    /// `tariffs.SECTOR.rate`.
+    #[inline]
+    fn rate(&self, sym: Sym, rate: Rate) -> R<Decimal> {
+        let p: &'a Proposal = self.p;
+        let line = p.tariffs.get(self.line(sym)? as usize).ok_or(U)?;
+        Ok(match rate {
+            Rate::Before => line.before.value,
+            Rate::After => line.after.value,
+        })
+    }
+
+    /// The symbol of a field read with one (see [`Pred::Sym`]).
+    #[inline]
+    fn symbol(&self, elem: V<'a>, field: ElementField) -> R<Sym> {
+        let b: &'a Bound = self.b;
+        let at = |syms: &[Sym], i: u32| syms.get(i as usize).copied().ok_or(U);
+        match (elem, field) {
+            (V::Line(i), ElementField::Tariff(TariffField::Sector)) => at(&b.sector_sym, i),
+            (V::Conc(i), ElementField::Concession(ConcessionField::By)) => at(&b.by_sym, i),
+            (V::Conc(i), ElementField::Concession(ConcessionField::Kind)) => {
+                let c = self.p.concessions.get(i as usize).ok_or(U)?;
+                at(self.kind_syms, c.kind.value as u32)
+            }
+            _ => Err(U),
+        }
+    }
+
+    #[inline]
     fn line(&self, sym: Sym) -> R<u32> {
         match self.b.line_of.get(sym as usize) {
             Some(&index) if index != NONE => Ok(index),
@@ -671,9 +761,26 @@ impl<'a> Machine<'a> {
         }
     }
 
-    /// Decides an element predicate for `elem`, with the logic of `truth`.
+    /// Decides an element predicate for `elem`, with the logic of `truth`:
+    /// comparisons of symbols here, inlined into every caller, anything
+    /// else out of line in [`Machine::test_other`].
+    #[inline(always)]
     fn test(&self, pred: &'a Pred, elem: V<'a>) -> R<bool> {
         match pred {
+            Pred::Sym { field, sym, eq } => Ok((self.symbol(elem, *field)? == *sym) == *eq),
+            Pred::Syms(field, syms) => {
+                let sym = self.symbol(elem, *field)?;
+                Ok(syms.contains(&sym))
+            }
+            _ => self.test_other(pred, elem),
+        }
+    }
+
+    /// Decides an element predicate other than those of [`Machine::test`].
+    #[inline(never)]
+    fn test_other(&self, pred: &'a Pred, elem: V<'a>) -> R<bool> {
+        match pred {
+            Pred::Sym { .. } | Pred::Syms(..) => self.test(pred, elem),
             Pred::Const(op, a, k) => {
                 let x = self.operand(*a, elem)?;
                 compare(*op, x, k.value())
@@ -985,9 +1092,36 @@ fn optional(value: Option<V<'_>>) -> Read<'_> {
     value.map_or(Read::Absent, Read::Present)
 }
 
-/// `x op y` on two scalars.
+/// Whether `op` holds of two values ordered `ordering`.
 #[inline]
+fn holds(op: CmpOp, ordering: Ordering) -> bool {
+    match op {
+        CmpOp::Eq => ordering.is_eq(),
+        CmpOp::Ne => ordering.is_ne(),
+        CmpOp::Lt => ordering.is_lt(),
+        CmpOp::Le => ordering.is_le(),
+        CmpOp::Gt => ordering.is_gt(),
+        CmpOp::Ge => ordering.is_ge(),
+    }
+}
+
+/// `x op y` on two scalars: numbers, percents, amounts and dates here
+/// (inlined), other values in [`compare_other`].
+#[inline(always)]
 fn compare(op: CmpOp, x: V<'_>, y: V<'_>) -> R<bool> {
+    match (x, y) {
+        (V::Num(a), V::Num(b)) | (V::Pct(a), V::Pct(b)) => Ok(holds(op, cmp_decimal(a, b))),
+        (V::Money(a), V::Money(b)) if currencies_meet(&a, &b) => {
+            Ok(holds(op, cmp_decimal(a.amount, b.amount)))
+        }
+        (V::Date(a), V::Date(b)) => Ok(holds(op, a.cmp(&b))),
+        _ => compare_other(op, x, y),
+    }
+}
+
+/// `x op y` on two scalars.
+#[inline(never)]
+fn compare_other(op: CmpOp, x: V<'_>, y: V<'_>) -> R<bool> {
     match op {
         CmpOp::Eq => equal(x, y),
         CmpOp::Ne => equal(x, y).map(|eq| !eq),
@@ -1014,23 +1148,48 @@ fn order(x: V<'_>, y: V<'_>) -> R<Ordering> {
     match (x, y) {
         (V::Num(a), V::Num(b)) | (V::Pct(a), V::Pct(b)) => Ok(cmp_decimal(a, b)),
         (V::Date(a), V::Date(b)) => Ok(a.cmp(&b)),
-        (V::Money(a), V::Money(b)) if currencies_meet(&a, &b) => Ok(a.amount.cmp(&b.amount)),
+        (V::Money(a), V::Money(b)) if currencies_meet(&a, &b) => {
+            Ok(cmp_decimal(a.amount, b.amount))
+        }
         _ => Err(U),
     }
 }
 
 /// Compares two decimals; those of one scale (`25%` and `15%`) by their
-/// integer mantissas, without rescaling.
-#[inline]
+/// integer mantissas, without rescaling (inlined), others out of line.
+#[inline(always)]
 fn cmp_decimal(a: Decimal, b: Decimal) -> Ordering {
     if a.scale() == b.scale() {
         a.mantissa().cmp(&b.mantissa())
     } else {
-        a.cmp(&b)
+        cmp_rescaled(a, b)
     }
 }
 
+/// Compares two decimals of different scales.
+#[inline(never)]
+fn cmp_rescaled(a: Decimal, b: Decimal) -> Ordering {
+    a.cmp(&b)
+}
+
+/// `x op y`: the tree evaluator's arithmetic, with the sums and
+/// differences of numbers and of percents done here.
 fn arith<'a>(op: Op, x: V<'a>, y: V<'a>) -> R<V<'a>> {
+    let (a, b, unit): (_, _, fn(Decimal) -> V<'a>) = match (x, y) {
+        (V::Num(a), V::Num(b)) => (a, b, V::Num),
+        (V::Pct(a), V::Pct(b)) => (a, b, V::Pct),
+        _ => return arith_atoms(op, x, y),
+    };
+    let result = match op {
+        Op::Add => value::add(a, b),
+        Op::Sub => value::sub(a, b),
+        Op::Mul | Op::Div => return arith_atoms(op, x, y),
+    };
+    result.map(unit).map_err(|_| U)
+}
+
+/// `x op y` by the tree evaluator's arithmetic.
+fn arith_atoms<'a>(op: Op, x: V<'a>, y: V<'a>) -> R<V<'a>> {
     let (Some(a), Some(b)) = (to_atom(x), to_atom(y)) else {
         return Err(U);
     };
@@ -1062,5 +1221,33 @@ fn from_atom(a: Atom<'_>) -> V<'_> {
         Atom::Money(m) => V::Money(m),
         Atom::Date(d) => V::Date(d),
         Atom::Str(s) => V::Str(NO_SYM, s),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decimals_compare_as_rust_decimal_orders_them() {
+        let mut values = vec![
+            Decimal::ZERO,
+            Decimal::from_parts(0, 0, 0, true, 0),
+            Decimal::from_parts(0, 0, 0, true, 2),
+            Decimal::MAX,
+            Decimal::MIN,
+            Decimal::from_parts(u32::MAX, u32::MAX, 1, false, 28),
+            Decimal::from_parts(0, 1, 0, true, 3),
+        ];
+        for mantissa in [-2500i64, -15, -1, 0, 1, 15, 150, 2500, 1 << 40] {
+            for scale in [0, 1, 2, 5] {
+                values.push(Decimal::new(mantissa, scale));
+            }
+        }
+        for &a in &values {
+            for &b in &values {
+                assert_eq!(cmp_decimal(a, b), a.cmp(&b), "{a} and {b}");
+            }
+        }
     }
 }

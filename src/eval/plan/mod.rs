@@ -48,13 +48,25 @@ struct PlanRule {
     index: usize,
     /// Its scope's index in [`Plan::scopes`].
     scope: u32,
-    guards: Box<[NodeId]>,
-    checks: Box<[PlanCheck]>,
-    /// Decided by the tree evaluator (nested too deeply to compile).
-    fallback: bool,
     /// Decided by the tree evaluator on a proposal with a longer list than
     /// this, where its step budget might end the evaluation.
     max_len: u32,
+    body: Body,
+}
+
+/// The statements of a compiled rule.
+#[derive(Debug)]
+enum Body {
+    /// Decided by the tree evaluator (nested too deeply to compile).
+    Tree,
+    /// One checking statement and no guard: the commonest shape, decided
+    /// without walking lists of statements.
+    Check(PlanCheck),
+    /// Guards and checking statements.
+    Full {
+        guards: Box<[NodeId]>,
+        checks: Box<[PlanCheck]>,
+    },
 }
 
 /// A compiled checking statement.
@@ -168,15 +180,17 @@ impl Plan {
             {
                 continue;
             }
-            let outcome = if rule.fallback || len > rule.max_len {
-                rules
+            let outcome = match &rule.body {
+                Body::Check(check) if len <= rule.max_len => machine.decide_check(*check),
+                Body::Full { guards, checks } if len <= rule.max_len => {
+                    machine.decide(guards, checks)
+                }
+                Body::Tree | Body::Check(_) | Body::Full { .. } => rules
                     .rules
                     .get(rule.index)
                     .map_or(Outcome::Undetermined, |r| {
                         super::outcome(rules, r, proposal)
-                    })
-            } else {
-                machine.decide(&rule.guards, &rule.checks)
+                    }),
             };
             out.push((rule.index, outcome));
         }

@@ -79,6 +79,14 @@ pub(crate) enum Node {
     Compare(CmpOp, NodeId, NodeId),
     /// A comparison with a constant on the right (flipped if written left).
     CompareConst(CmpOp, NodeId, Konst),
+    /// `tariffs.SECTOR.rate op k` with a percent `k`: the commonest
+    /// comparison, decided without making values.
+    RateConst(CmpOp, Sym, Rate, Decimal),
+    /// `tariffs.A.rate op tariffs.B.rate`.
+    Rates(CmpOp, (Sym, Rate), (Sym, Rate)),
+    /// A comparison of a cached value (a `let` or a shared walk), by slot,
+    /// with a constant.
+    LetConst(CmpOp, u32, Konst),
     /// `x in C` for a computed collection.
     In(NodeId, NodeId),
     /// `x in [a, b]` with computed items.
@@ -100,15 +108,34 @@ pub(crate) enum Node {
     /// Undetermined when the collection is not a selection of tariff lines.
     Extremum(Aggregate, NodeId, ElementField),
     /// `all C where rate op k` decided from the extremum of the rate over
-    /// C (see [`Node::Extremum`]); `negate` for `any`. `fallback` is the
-    /// quantifier itself, evaluated when the extremum is undetermined.
+    /// C (see [`Node::Extremum`]), cached at slot `extremum`; `negate` for
+    /// `any`. `fallback` is the quantifier itself, evaluated when the
+    /// extremum is undetermined.
     Extreme {
-        extremum: NodeId,
+        extremum: u32,
         op: CmpOp,
-        bound: Konst,
+        bound: Decimal,
         negate: bool,
         fallback: NodeId,
     },
+}
+
+/// A rate of a tariff line, the fields that every line has.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(crate) enum Rate {
+    Before,
+    After,
+}
+
+impl Rate {
+    /// The rate that `field` names, if it names one.
+    pub(crate) fn of(field: ElementField) -> Option<Rate> {
+        match field {
+            ElementField::Tariff(TariffField::Before) => Some(Rate::Before),
+            ElementField::Tariff(TariffField::After) => Some(Rate::After),
+            _ => None,
+        }
+    }
 }
 
 /// Index of an element predicate in [`super::Plan`]'s list.
@@ -127,6 +154,17 @@ pub(crate) enum Pred {
     Operands(CmpOp, Operand, Operand),
     /// `operand in [constants]`.
     In(Operand, Box<[Konst]>),
+    /// `field = "text"` (`!=` when not `eq`) for a field read with its
+    /// symbol (a sector, `by`, `kind`) and an interned constant: equal
+    /// exactly when the symbols are, as a string without a symbol equals
+    /// no interned one.
+    Sym {
+        field: ElementField,
+        sym: Sym,
+        eq: bool,
+    },
+    /// `field in ["a", "b"]` likewise, for interned constants.
+    Syms(ElementField, Box<[Sym]>),
     Not(Box<Pred>),
     And(Box<Pred>, Box<Pred>),
     Or(Box<Pred>, Box<Pred>),

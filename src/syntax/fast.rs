@@ -1246,7 +1246,10 @@ mod tests {
             agrees(text, true);
         }
         // As deep as the scans allow.
-        agrees(&format!("let a = {}1{}", "(".repeat(128), ")".repeat(128)), true);
+        agrees(
+            &format!("let a = {}1{}", "(".repeat(128), ")".repeat(128)),
+            true,
+        );
         // Deeper than that gives up without exhausting the stack.
         for deep in [
             format!("let a = {}1{}", "(".repeat(5000), ")".repeat(5000)),

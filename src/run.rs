@@ -199,6 +199,7 @@ impl CheckRun {
         RunContext {
             sources: &self.sources,
             rules: &self.rules,
+            selected: &self.selected,
         }
     }
 

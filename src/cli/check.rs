@@ -3,7 +3,7 @@
 use super::{CheckArgs, EXIT_BLOCKED, EXIT_CLEAR, EXIT_INVALID, Format, Output};
 use crate::diagnostic::render_all;
 use crate::proposal::Limits;
-use crate::report::{github, json, junit, sarif, stream};
+use crate::report::{github, json, junit, stream};
 use crate::rules::RuleLimits;
 use crate::run::{self, CheckOptions, Verdict};
 use crate::syntax::LengthLimits;
@@ -39,7 +39,7 @@ pub fn run(args: &CheckArgs, output: &mut Output) -> u8 {
             let format = stream::Streamed::Json { include_passes };
             return streamed(args, &options, format, output);
         }
-        Format::Sarif => Whole::Sarif,
+        Format::Sarif => return streamed(args, &options, stream::Streamed::Sarif, output),
         Format::Junit => Whole::Junit,
     };
     let run = match run::check(&options) {
@@ -54,7 +54,6 @@ pub fn run(args: &CheckArgs, output: &mut Output) -> u8 {
         }
     };
     let text = match whole {
-        Whole::Sarif => sarif::render_run(&run),
         Whole::Junit => junit::render_run(&run, args.deny_warnings),
     };
     output.print(&text);
@@ -66,12 +65,11 @@ pub fn run(args: &CheckArgs, output: &mut Output) -> u8 {
 
 /// A format rendered from the whole run, once every proposal is checked.
 enum Whole {
-    Sarif,
     Junit,
 }
 
 /// Runs `check` in a format rendered as proposals are checked (human,
-/// github, json) and returns the exit code.
+/// github, json, sarif) and returns the exit code.
 fn streamed(
     args: &CheckArgs,
     options: &CheckOptions,
@@ -101,7 +99,7 @@ fn streamed(
                     &failure.sources,
                     &failure.diagnostics,
                 )),
-                stream::Streamed::Human => {}
+                stream::Streamed::Human | stream::Streamed::Sarif => {}
             }
             EXIT_INVALID
         }

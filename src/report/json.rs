@@ -9,6 +9,7 @@ use crate::diagnostic::Diagnostic;
 use crate::run::{CheckRun, Finding, ProposalReport, RunContext, Verdict};
 use crate::source::Sources;
 
+use super::array::{Entries, SEPARATOR, entry, split_at_empty};
 use super::finding_diagnostic_in;
 use super::location::{
     Counts, Location, SeverityCounts, failed, failing_statement, proposal_span, rule_span,
@@ -17,6 +18,10 @@ use super::location::{
 
 /// The schema version; bumped on any change that could break a reader.
 pub const VERSION: &str = "1";
+
+/// How deep the long arrays (`proposals`, `findings`) are: keys of the
+/// top-level object.
+pub(crate) const DEPTH: usize = 1;
 
 /// The whole document.
 #[derive(Serialize)]
@@ -99,8 +104,8 @@ struct DiagnosticEntry {
 pub fn render_run(run: &CheckRun, include_passes: bool, deny_warnings: bool) -> String {
     let context = run.context();
     let mut summary = Summary::default();
-    let (mut proposals, mut proposals_text) = (Entries::default(), String::new());
-    let (mut findings, mut findings_text) = (Entries::default(), String::new());
+    let (mut proposals, mut proposals_text) = (Entries::new(DEPTH), String::new());
+    let (mut findings, mut findings_text) = (Entries::new(DEPTH), String::new());
     for report in &run.reports {
         let piece = render_report(&context, report, include_passes, deny_warnings);
         summary.add(&piece.summary);
@@ -117,10 +122,10 @@ pub fn render_run(run: &CheckRun, include_passes: bool, deny_warnings: bool) -> 
     [
         frame.head.as_str(),
         &proposals_text,
-        proposals.end(),
+        &proposals.end(),
         &frame.middle,
         &findings_text,
-        findings.end(),
+        &findings.end(),
         &frame.tail,
     ]
     .concat()
@@ -177,12 +182,10 @@ pub fn render_report(
             summary.severities.add(context.rule(finding).severity);
         }
         if include_passes || failed(finding) {
-            findings.push(entry(&finding_entry(
-                context,
-                report,
-                finding,
-                deny_warnings,
-            )));
+            findings.push(entry(
+                &finding_entry(context, report, finding, deny_warnings),
+                DEPTH,
+            ));
         }
     }
     summary.blocked = usize::from(blocks);
@@ -194,43 +197,9 @@ pub fn render_report(
         outcomes,
     };
     Piece {
-        proposal: entry(&proposal),
+        proposal: entry(&proposal, DEPTH),
         findings: findings.join(SEPARATOR),
         summary,
-    }
-}
-
-/// Between two entries of an array.
-const SEPARATOR: &str = ",\n";
-
-/// An entry of one of the document's arrays, indented as in it.
-fn entry(value: &impl Serialize) -> String {
-    // Serialising plain structs of strings and numbers cannot fail.
-    let text = serde_json::to_string_pretty(value).unwrap_or_default();
-    // JSON strings hold no raw line breaks: every one is the printer's.
-    format!("    {}", text.replace('\n', "\n    "))
-}
-
-/// One of the document's long arrays, written an entry at a time.
-#[derive(Default)]
-pub(crate) struct Entries {
-    any: bool,
-}
-
-impl Entries {
-    /// Writes `entries` (a piece's, already joined; maybe none) to `write`.
-    pub(crate) fn add(&mut self, entries: &str, write: &mut dyn FnMut(&str)) {
-        if entries.is_empty() {
-            return;
-        }
-        write(if self.any { SEPARATOR } else { "\n" });
-        write(entries);
-        self.any = true;
-    }
-
-    /// What closes the array.
-    pub(crate) fn end(&self) -> &'static str {
-        if self.any { "\n  ]" } else { "]" }
     }
 }
 
@@ -269,20 +238,9 @@ impl Frame {
         };
         let text = to_text(&document);
         // The arrays are empty here; the summary before them holds only
-        // numbers, so the first of each key is the array's.
-        let split = |text: &str, key: &str| -> (String, String) {
-            let open = format!("\"{key}\": [");
-            let at = text
-                .find(&format!("{open}]"))
-                .map_or(text.len(), |at| at + open.len());
-            let (before, after) = text.split_at(at);
-            (
-                before.to_owned(),
-                after.get(1..).unwrap_or_default().to_owned(),
-            )
-        };
-        let (head, rest) = split(&text, "proposals");
-        let (middle, tail) = split(&rest, "findings");
+        // numbers, so the last of each key is the array's.
+        let (head, rest) = split_at_empty(&text, "proposals");
+        let (middle, tail) = split_at_empty(&rest, "findings");
         Frame { head, middle, tail }
     }
 }

@@ -1,6 +1,7 @@
 //! Reporters: turn a [`CheckRun`](crate::run::CheckRun) into the output
 //! formats of SPEC §4.
 
+mod array;
 pub mod github;
 pub mod human;
 pub mod json;

@@ -10,10 +10,11 @@ use std::collections::BTreeSet;
 use serde::Serialize;
 
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::run::{CheckRun, Finding, ProposalReport};
+use crate::run::{CheckRun, Finding, ProposalReport, RunContext};
 use crate::source::{Sources, Span};
 
-use super::finding_diagnostic;
+use super::array::{Entries, SEPARATOR, entry, split_at_empty};
+use super::finding_diagnostic_in;
 use super::location::{failed, proposal_span};
 
 const SCHEMA: &str =
@@ -130,34 +131,134 @@ struct Region {
     end_column: usize,
 }
 
+/// How deep `results` is: a key of the run object in the top-level `runs`
+/// array.
+pub(crate) const DEPTH: usize = 3;
+
 /// Renders a completed run as a SARIF log.
 pub fn render_run(run: &CheckRun) -> String {
-    let mut rules: Vec<Descriptor> = run
-        .selected
-        .iter()
-        .map(|&index| rule_descriptor(run, index))
-        .collect();
-    let mut results = Vec::new();
-    let warning_codes: BTreeSet<&'static str> = run.warnings.iter().map(|w| w.code).collect();
-    let first_code_index = rules.len();
-    rules.extend(warning_codes.iter().map(|code| code_descriptor(code)));
-    for warning in &run.warnings {
-        let index = warning_codes
-            .iter()
-            .position(|c| *c == warning.code)
-            .unwrap_or(0);
-        if let Some(result) = warning_result(&run.sources, warning, first_code_index + index) {
-            results.push(result);
-        }
-    }
+    let context = run.context();
+    let mut findings = Entries::new(DEPTH);
+    let mut text = String::new();
     for report in &run.reports {
-        for finding in report.findings.iter().filter(|f| failed(f)) {
-            if let Some(result) = finding_result(run, report, finding) {
-                results.push(result);
+        let piece = render_report(&context, report, false);
+        findings.add(&piece.results, &mut |entries| text.push_str(entries));
+    }
+    let frame = Frame::new(&context, &run.warnings);
+    [frame.open(&findings), text, frame.close(&findings)].concat()
+}
+
+/// What one proposal adds to the log: its results, and whether it blocks
+/// the run.
+#[derive(Debug)]
+pub struct Piece {
+    /// Its results, as they appear in `results` (may be empty).
+    pub(crate) results: String,
+    blocks: bool,
+}
+
+impl Piece {
+    /// Whether the proposal blocks the run.
+    pub fn blocked(&self) -> bool {
+        self.blocks
+    }
+}
+
+/// Renders one proposal's results (see [`render_run`]); `deny_warnings`
+/// only decides whether it blocks the run.
+pub fn render_report(
+    context: &RunContext<'_>,
+    report: &ProposalReport,
+    deny_warnings: bool,
+) -> Piece {
+    let results: Vec<String> = report
+        .findings
+        .iter()
+        .filter(|f| failed(f))
+        .filter_map(|finding| finding_result(context, report, finding))
+        .map(|result| entry(&result, DEPTH))
+        .collect();
+    Piece {
+        results: results.join(SEPARATOR),
+        blocks: report
+            .findings
+            .iter()
+            .any(|f| context.blocks(f, deny_warnings)),
+    }
+}
+
+/// The log around the results of the proposals: the tool and its rules,
+/// and the results of the static warnings, which come first.
+pub(crate) struct Frame {
+    head: String,
+    warnings: String,
+    tail: String,
+}
+
+impl Frame {
+    /// The frame of a run of these rules with these static warnings.
+    pub(crate) fn new(context: &RunContext<'_>, warnings: &[Diagnostic]) -> Frame {
+        let mut rules: Vec<Descriptor> = context
+            .selected
+            .iter()
+            .map(|&index| rule_descriptor(context, index))
+            .collect();
+        let warning_codes: BTreeSet<&'static str> = warnings.iter().map(|w| w.code).collect();
+        let first_code_index = rules.len();
+        rules.extend(warning_codes.iter().map(|code| code_descriptor(code)));
+        let mut warning_results = Vec::new();
+        for warning in warnings {
+            let index = warning_codes
+                .iter()
+                .position(|c| *c == warning.code)
+                .unwrap_or(0);
+            if let Some(result) = warning_result(context.sources, warning, first_code_index + index)
+            {
+                warning_results.push(entry(&result, DEPTH));
             }
         }
+        Frame::around(&log(rules, Vec::new()), &warning_results)
     }
-    let log = Log {
+
+    /// The frame of `log`, whose results are empty, with the entries of
+    /// the warnings' results.
+    fn around(log: &Log, warnings: &[String]) -> Frame {
+        let (head, tail) = split_at_empty(&to_text(log), "results");
+        Frame {
+            head,
+            warnings: warnings.join(SEPARATOR),
+            tail,
+        }
+    }
+
+    /// The log up to the first result of a proposal: `findings` are those
+    /// that follow.
+    pub(crate) fn open(&self, findings: &Entries) -> String {
+        let mut text = self.head.clone();
+        if !self.warnings.is_empty() {
+            text.push('\n');
+            text.push_str(&self.warnings);
+            if findings.any() {
+                text.push(',');
+            }
+        }
+        text
+    }
+
+    /// The log after the last result of a proposal.
+    pub(crate) fn close(&self, findings: &Entries) -> String {
+        let end = if self.warnings.is_empty() {
+            findings.end()
+        } else {
+            Entries::closing(DEPTH)
+        };
+        end + &self.tail
+    }
+}
+
+/// The log of a run with these rules and results.
+fn log(rules: Vec<Descriptor>, results: Vec<SarifResult>) -> Log {
+    Log {
         schema: SCHEMA,
         version: "2.1.0",
         runs: vec![Run {
@@ -171,9 +272,12 @@ pub fn render_run(run: &CheckRun) -> String {
             column_kind: "unicodeCodePoints",
             results,
         }],
-    };
+    }
+}
+
+fn to_text(log: &Log) -> String {
     // Serialising plain structs of strings and numbers cannot fail.
-    let mut text = serde_json::to_string_pretty(&log).unwrap_or_default();
+    let mut text = serde_json::to_string_pretty(log).unwrap_or_default();
     text.push('\n');
     text
 }
@@ -186,8 +290,8 @@ fn level(severity: Severity) -> &'static str {
     }
 }
 
-fn rule_descriptor(run: &CheckRun, index: usize) -> Descriptor {
-    let rule = &run.rules.rules[index];
+fn rule_descriptor(context: &RunContext<'_>, index: usize) -> Descriptor {
+    let rule = &context.rules.rules[index];
     let party = rule.scope.owner().to_owned();
     Descriptor {
         id: rule.id.clone(),
@@ -225,19 +329,19 @@ fn code_descriptor(code: &str) -> Descriptor {
 }
 
 fn finding_result(
-    run: &CheckRun,
+    context: &RunContext<'_>,
     report: &ProposalReport,
     finding: &Finding,
 ) -> Option<SarifResult> {
-    let diagnostic = finding_diagnostic(run, finding)?;
+    let diagnostic = finding_diagnostic_in(context, finding)?;
     let explanation = finding.explanation.as_ref()?;
-    let rule = run.rule(finding);
-    let rule_index = run
+    let rule = context.rule(finding);
+    let rule_index = context
         .selected
         .iter()
         .position(|&i| i == finding.rule)
         .unwrap_or(0);
-    let sources = &run.sources;
+    let sources = context.sources;
     let mut related = vec![location(
         sources,
         explanation.rule_span,
@@ -361,7 +465,51 @@ fn uri(path: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::uri;
+    use super::*;
+
+    fn result(id: &str) -> SarifResult {
+        SarifResult {
+            rule_id: id.to_owned(),
+            rule_index: 0,
+            level: "error",
+            message: Text {
+                text: format!("{id} \"quoted\"\nsecond line"),
+            },
+            locations: Vec::new(),
+            related_locations: Vec::new(),
+            properties: None,
+        }
+    }
+
+    #[test]
+    fn a_log_streamed_around_its_warnings_is_the_log_written_whole() {
+        for warnings in 0..3 {
+            for findings in 0..3 {
+                let warning_results: Vec<SarifResult> =
+                    (0..warnings).map(|i| result(&format!("w{i}"))).collect();
+                let finding_results: Vec<SarifResult> =
+                    (0..findings).map(|i| result(&format!("f{i}"))).collect();
+                let whole = to_text(&log(
+                    Vec::new(),
+                    warning_results
+                        .iter()
+                        .chain(&finding_results)
+                        .map(|r| result(&r.rule_id))
+                        .collect(),
+                ));
+                let warning_entries: Vec<String> =
+                    warning_results.iter().map(|r| entry(r, DEPTH)).collect();
+                let frame = Frame::around(&log(Vec::new(), Vec::new()), &warning_entries);
+                let mut entries = Entries::new(DEPTH);
+                let mut text = String::new();
+                for finding in &finding_results {
+                    entries.add(&entry(finding, DEPTH), &mut |t| text.push_str(t));
+                }
+                let streamed = [frame.open(&entries), text, frame.close(&entries)].concat();
+                assert_eq!(streamed, whole, "{warnings} warnings, {findings} findings");
+            }
+        }
+    }
 
     #[test]
     fn paths_become_uri_references() {

@@ -1,10 +1,10 @@
-//! The human, github and json formats of a run whose reports are rendered
+//! The human, github, json and sarif formats of a run whose reports are rendered
 //! as they are made (in parallel, see [`crate::run::walk`]) instead of kept:
 //! memory stays flat however many proposals a run checks.
 //!
 //! The output is byte for byte what [`super::human::render_run`],
-//! [`super::github::render_run`] and [`super::json::render_run`] give for
-//! the same run. What comes first in it (the static warnings, json's
+//! [`super::github::render_run`], [`super::json::render_run`] and
+//! [`super::sarif::render_run`] give for the same run. What comes first in it (the static warnings, json's
 //! summary) and whether there is any output at all (an invalid proposal
 //! anywhere makes the run fail with diagnostics only) are known only once
 //! every proposal is read, so the rendered reports wait in spill buffers
@@ -16,7 +16,8 @@ use std::io::{BufWriter, Read, Seek, SeekFrom, Write};
 use crate::diagnostic::Style;
 use crate::run::{self, CheckFailure, CheckOptions, Consumer, ProposalReport, RunContext, Verdict};
 
-use super::{github, human, json};
+use super::array::Entries;
+use super::{github, human, json, sarif};
 
 /// A format that can be rendered as reports are made.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -30,6 +31,8 @@ pub enum Streamed {
         /// Also list the rules that pass or do not apply.
         include_passes: bool,
     },
+    /// [`super::sarif`].
+    Sarif,
 }
 
 /// Checks `options` and writes the report in `format` to `print`, piece by
@@ -86,7 +89,7 @@ pub fn check(
             };
             let mut summary = json::Summary::default();
             let (mut proposals, mut findings) =
-                (json::Entries::default(), json::Entries::default());
+                (Entries::new(json::DEPTH), Entries::new(json::DEPTH));
             let mut findings_spill = Spill::default();
             let walked = run::walk(options, &consumer, &mut |piece: json::Piece| {
                 blocked |= piece.blocked();
@@ -104,12 +107,32 @@ pub fn check(
             );
             print(&frame.head);
             spill.drain(print);
-            print(proposals.end());
+            print(&proposals.end());
             print(&frame.middle);
             findings_spill.drain(print);
-            print(findings.end());
+            print(&findings.end());
             print(&frame.tail);
             Ok(verdict)
+        }
+        Streamed::Sarif => {
+            let consumer = Sarif { deny_warnings };
+            let mut findings = Entries::new(sarif::DEPTH);
+            let walked = run::walk(options, &consumer, &mut |piece: sarif::Piece| {
+                blocked |= piece.blocked();
+                findings.add(&piece.results, &mut |text| spill.write(text));
+            })?;
+            let context = RunContext {
+                sources: &walked.sources,
+                rules: &walked.rules,
+                selected: &walked.selected,
+            };
+            let frame = sarif::Frame::new(&context, &walked.warnings);
+            print(&frame.open(&findings));
+            spill.drain(print);
+            print(&frame.close(&findings));
+            Ok(verdict(
+                blocked || (deny_warnings && !walked.warnings.is_empty()),
+            ))
         }
     }
 }
@@ -151,6 +174,19 @@ impl Consumer for Github {
             .iter()
             .any(|f| context.blocks(f, self.deny_warnings));
         (github::render_report(context, &report), blocks)
+    }
+}
+
+struct Sarif {
+    deny_warnings: bool,
+}
+
+impl Consumer for Sarif {
+    type Piece = sarif::Piece;
+    const KEEPS_SPANS: bool = false;
+
+    fn piece(&self, context: &RunContext<'_>, report: ProposalReport) -> sarif::Piece {
+        sarif::render_report(context, &report, self.deny_warnings)
     }
 }
 

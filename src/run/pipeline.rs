@@ -35,6 +35,8 @@ pub struct RunContext<'a> {
     pub sources: &'a Sources,
     /// The checked rules.
     pub rules: &'a RuleSet,
+    /// Indices of the rules selected (all, or those of `--as`).
+    pub selected: &'a [usize],
 }
 
 impl<'a> RunContext<'a> {
@@ -163,6 +165,7 @@ pub fn walk<C: Consumer>(
         take,
         rules: loaded.as_ref().ok().map(|l| &l.rules),
         plan: plan.as_ref().map(|(_, plan)| plan),
+        selected: plan.as_ref().map_or(&[], |(selected, _)| selected),
         errors: Vec::new(),
         first_use: HashMap::new(),
         duplicates: Vec::new(),
@@ -247,6 +250,8 @@ struct Walker<'w, C: Consumer> {
     rules: Option<&'w RuleSet>,
     /// The compiled rules, when they loaded.
     plan: Option<&'w Plan>,
+    /// Indices of the rules selected.
+    selected: &'w [usize],
     /// Problems of proposal files, in file order.
     errors: Vec<Diagnostic>,
     /// Where each proposal id was first used.
@@ -425,6 +430,7 @@ impl<'w, C: Consumer> Walker<'w, C> {
         Checker {
             rules: self.rules,
             plan: self.plan,
+            selected: self.selected,
             sources,
             consumer: self.consumer,
             explain: self.options.explain,
@@ -457,6 +463,7 @@ impl<'w, C: Consumer> Walker<'w, C> {
 struct Checker<'s, C> {
     rules: Option<&'s RuleSet>,
     plan: Option<&'s Plan>,
+    selected: &'s [usize],
     sources: &'s Sources,
     consumer: &'s C,
     explain: bool,
@@ -478,6 +485,7 @@ impl<C: Consumer> Checker<'_, C> {
                 let context = RunContext {
                     sources: self.sources,
                     rules,
+                    selected: self.selected,
                 };
                 let report = evaluate_proposal(&context, plan, proposal, self.explain, scratch);
                 Some(self.consumer.piece(&context, report))

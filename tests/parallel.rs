@@ -10,7 +10,7 @@ use arbitrary::{Arbitrary, Unstructured};
 use redlines::diagnostic::Style;
 use redlines::eval::{self, Plan, Scratch};
 use redlines::generate::{Scenario, check_texts};
-use redlines::report::{github, human, json, sarif, stream};
+use redlines::report::{github, human, json, junit, sarif, stream};
 use redlines::run::{self, CheckOptions, CheckRun};
 use redlines::workload;
 
@@ -163,6 +163,17 @@ fn streamed_reports_are_the_reports_of_the_whole_run() {
             .unwrap_or_else(|f| panic!("{:?}", f.diagnostics));
             assert_eq!(streamed, sarif::render_run(&run));
             assert_eq!(verdict, run.verdict(deny_warnings));
+            let mut streamed = String::new();
+            let verdict = stream::check(
+                &options,
+                stream::Streamed::Junit,
+                Style::PLAIN,
+                deny_warnings,
+                &mut |text| streamed.push_str(text),
+            )
+            .unwrap_or_else(|f| panic!("{:?}", f.diagnostics));
+            assert_eq!(streamed, junit::render_run(&run, deny_warnings));
+            assert_eq!(verdict, run.verdict(deny_warnings));
         }
         for (include_passes, deny_warnings) in [(false, false), (true, true)] {
             let mut streamed = String::new();
@@ -187,7 +198,7 @@ fn an_invalid_proposal_late_in_a_stream_fails_the_run_without_findings() {
     let mut text = workload::stream(11, 5000, 7500);
     text.push_str("---\nproposal: Bad\nparties: [us]\n");
     std::fs::write(dir.path().join("proposals/zzz-bad.yaml"), text).expect("written");
-    for format in ["human", "github", "json", "sarif"] {
+    for format in FORMATS {
         let (one, code) = redlines(dir.path(), &["check", "--format", format, "--jobs", "1"]);
         let (many, other) = redlines(dir.path(), &["check", "--format", format]);
         assert_eq!(code, Some(2), "{format}");

@@ -3,9 +3,9 @@
 use super::{CheckArgs, EXIT_BLOCKED, EXIT_CLEAR, EXIT_INVALID, Format, Output};
 use crate::diagnostic::render_all;
 use crate::proposal::Limits;
-use crate::report::{github, json, junit, stream};
+use crate::report::{github, json, stream};
 use crate::rules::RuleLimits;
-use crate::run::{self, CheckOptions, Verdict};
+use crate::run::{CheckOptions, Verdict};
 use crate::syntax::LengthLimits;
 
 /// Runs `check` and returns the exit code.
@@ -31,45 +31,20 @@ pub fn run(args: &CheckArgs, output: &mut Output) -> u8 {
             },
         },
     };
-    let whole = match args.format {
-        Format::Human => return streamed(args, &options, stream::Streamed::Human, output),
-        Format::Github => return streamed(args, &options, stream::Streamed::Github, output),
-        Format::Json => {
-            let include_passes = args.include_passes;
-            let format = stream::Streamed::Json { include_passes };
-            return streamed(args, &options, format, output);
-        }
-        Format::Sarif => return streamed(args, &options, stream::Streamed::Sarif, output),
-        Format::Junit => Whole::Junit,
+    let format = match args.format {
+        Format::Human => stream::Streamed::Human,
+        Format::Github => stream::Streamed::Github,
+        Format::Json => stream::Streamed::Json {
+            include_passes: args.include_passes,
+        },
+        Format::Sarif => stream::Streamed::Sarif,
+        Format::Junit => stream::Streamed::Junit,
     };
-    let run = match run::check(&options) {
-        Ok(run) => run,
-        Err(failure) => {
-            output.eprint(&render_all(
-                &failure.diagnostics,
-                &failure.sources,
-                output.style,
-            ));
-            return EXIT_INVALID;
-        }
-    };
-    let text = match whole {
-        Whole::Junit => junit::render_run(&run, args.deny_warnings),
-    };
-    output.print(&text);
-    match run.verdict(args.deny_warnings) {
-        Verdict::Clear => EXIT_CLEAR,
-        Verdict::Blocked => EXIT_BLOCKED,
-    }
+    streamed(args, &options, format, output)
 }
 
-/// A format rendered from the whole run, once every proposal is checked.
-enum Whole {
-    Junit,
-}
-
-/// Runs `check` in a format rendered as proposals are checked (human,
-/// github, json, sarif) and returns the exit code.
+/// Runs `check` with its reports rendered as proposals are checked, and
+/// returns the exit code.
 fn streamed(
     args: &CheckArgs,
     options: &CheckOptions,
@@ -99,7 +74,7 @@ fn streamed(
                     &failure.sources,
                     &failure.diagnostics,
                 )),
-                stream::Streamed::Human | stream::Streamed::Sarif => {}
+                stream::Streamed::Human | stream::Streamed::Sarif | stream::Streamed::Junit => {}
             }
             EXIT_INVALID
         }

@@ -1,14 +1,14 @@
-//! The human, github, json and sarif formats of a run whose reports are rendered
-//! as they are made (in parallel, see [`crate::run::walk`]) instead of kept:
-//! memory stays flat however many proposals a run checks.
+//! Every format of a run, its reports rendered as they are made (in
+//! parallel, see [`crate::run::walk`]) instead of kept: memory stays flat
+//! however many proposals a run checks.
 //!
-//! The output is byte for byte what [`super::human::render_run`],
-//! [`super::github::render_run`], [`super::json::render_run`] and
-//! [`super::sarif::render_run`] give for the same run. What comes first in it (the static warnings, json's
-//! summary) and whether there is any output at all (an invalid proposal
-//! anywhere makes the run fail with diagnostics only) are known only once
-//! every proposal is read, so the rendered reports wait in spill buffers
-//! (memory, then a temporary file past a megabyte) until then.
+//! The output is byte for byte what the `render_run` of each format's
+//! module gives for the same run. What comes first in it (the static
+//! warnings, json's summary, junit's counts) and whether there is any
+//! output at all (an invalid proposal anywhere makes the run fail with
+//! diagnostics only) are known only once every proposal is read, so the
+//! rendered reports wait in spill buffers (memory, then a temporary file
+//! past a megabyte) until then.
 
 use std::fs::File;
 use std::io::{BufWriter, Read, Seek, SeekFrom, Write};
@@ -17,7 +17,7 @@ use crate::diagnostic::Style;
 use crate::run::{self, CheckFailure, CheckOptions, Consumer, ProposalReport, RunContext, Verdict};
 
 use super::array::Entries;
-use super::{github, human, json, sarif};
+use super::{github, human, json, junit, sarif};
 
 /// A format that can be rendered as reports are made.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -33,6 +33,8 @@ pub enum Streamed {
     },
     /// [`super::sarif`].
     Sarif,
+    /// [`super::junit`].
+    Junit,
 }
 
 /// Checks `options` and writes the report in `format` to `print`, piece by
@@ -134,6 +136,22 @@ pub fn check(
                 blocked || (deny_warnings && !walked.warnings.is_empty()),
             ))
         }
+        Streamed::Junit => {
+            let consumer = Junit { deny_warnings };
+            let mut totals = junit::Totals::default();
+            let walked = run::walk(options, &consumer, &mut |piece: junit::Piece| {
+                blocked |= piece.blocked();
+                totals.add(&piece.totals);
+                spill.write(&piece.suite);
+            })?;
+            let frame = junit::Frame::new(&totals);
+            print(&frame.head);
+            spill.drain(print);
+            print(&frame.tail);
+            Ok(verdict(
+                blocked || (deny_warnings && !walked.warnings.is_empty()),
+            ))
+        }
     }
 }
 
@@ -187,6 +205,19 @@ impl Consumer for Sarif {
 
     fn piece(&self, context: &RunContext<'_>, report: ProposalReport) -> sarif::Piece {
         sarif::render_report(context, &report, self.deny_warnings)
+    }
+}
+
+struct Junit {
+    deny_warnings: bool,
+}
+
+impl Consumer for Junit {
+    type Piece = junit::Piece;
+    const KEEPS_SPANS: bool = false;
+
+    fn piece(&self, context: &RunContext<'_>, report: ProposalReport) -> junit::Piece {
+        junit::render_report(context, &report, self.deny_warnings)
     }
 }
 

@@ -288,6 +288,59 @@ fn the_compiled_rules_decide_what_the_tree_evaluator_decides() {
 }
 
 #[test]
+fn the_compiled_rules_agree_on_lists_longer_than_a_mask() {
+    // The plan selects elements of lists of up to 64 by bit masks, and walks
+    // longer lists: proposals of 70 extra tariff lines or 10 times their
+    // concessions take the walks.
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    workload::write(dir.path(), 3, 200, 0, false).expect("written");
+    let proposals = dir.path().join("proposals");
+    std::fs::create_dir_all(&proposals).expect("proposals/");
+    let mut stream = String::new();
+    for index in 0..200 {
+        let text = workload::proposal(3, index);
+        let (head, rest) = text.split_once("concessions:\n").unwrap_or((&text, ""));
+        let (items, facts) = rest.split_at(rest.find("facts:").unwrap_or(rest.len()));
+        let mut long = String::new();
+        if index % 2 == 0 {
+            let extra: String = (0..70)
+                .map(|n| {
+                    format!(
+                        "  extra_{n}: {{ before: {}%, after: {}% }}\n",
+                        n % 30,
+                        n % 20
+                    )
+                })
+                .collect();
+            long.push_str(&head.replacen("tariffs:\n", &format!("tariffs:\n{extra}"), 1));
+        } else {
+            long.push_str(head);
+        }
+        if !items.is_empty() {
+            long.push_str("concessions:\n");
+            long.push_str(&items.repeat(if index % 3 == 0 { 10 } else { 1 }));
+        }
+        long.push_str(facts);
+        stream.push_str("---\n");
+        stream.push_str(&long);
+    }
+    std::fs::write(proposals.join("long.yaml"), stream).expect("written");
+    let options = CheckOptions {
+        paths: vec![proposals],
+        rules_dir: dir.path().join("rules"),
+        ..CheckOptions::new()
+    };
+    let run = run::check(&options).unwrap_or_else(|f| panic!("{:?}", f.diagnostics));
+    assert!(
+        run.reports
+            .iter()
+            .any(|r| r.proposal.concessions.len() > 64)
+    );
+    assert!(run.reports.iter().any(|r| r.proposal.tariffs.len() > 64));
+    plan_agrees_with(&run);
+}
+
+#[test]
 fn the_compiled_rules_agree_on_arbitrary_rules_and_proposals() {
     // Seeded bytes through the fuzzers' generator: every construct of the
     // language, facts of every type, missing data, several currencies.

@@ -12,7 +12,7 @@ use crate::value::{Decimal, Money, Scalar};
 
 use super::super::value::{Atom, Op, arith, negate};
 use super::intern::{FxMap, Interner, NO_SYM, Sym};
-use super::node::{Konst, Node, NodeId, Operand, Pred, PredId, Rate};
+use super::node::{Base, Konst, Node, NodeId, Operand, Pred, PredId, Rate, SymField, Term};
 use super::{Body, PlanCheck, PlanRule};
 
 /// Deepest nesting compiled. The tree evaluator gives up at 512 levels
@@ -294,7 +294,9 @@ impl<'r> Compiler<'r> {
             | Node::Let(_)
             | Node::RateConst(..)
             | Node::Rates(..)
-            | Node::LetConst(..) => 0,
+            | Node::LetConst(..)
+            | Node::Select { .. }
+            | Node::Selected { .. } => 0,
             Node::Element(depth) | Node::ElemField(depth, _) => depth.saturating_add(1),
             Node::List(items) | Node::InItems(_, items) => {
                 let items = items.iter().map(f).max().unwrap_or(0);
@@ -332,6 +334,7 @@ impl<'r> Compiler<'r> {
             Some(
                 Node::Where(..)
                     | Node::Quantified(..)
+                    | Node::Selected { .. }
                     | Node::Count(_)
                     | Node::Fold(..)
                     | Node::Project(..)
@@ -339,7 +342,7 @@ impl<'r> Compiler<'r> {
                     | Node::In(..)
             )
         );
-        if !walks || self.free_at(id) != 0 {
+        if !walks || self.free_at(id) != 0 || self.projects_selection(id) {
             return id;
         }
         if let Some(&memo) = self.memos.get(&id) {
@@ -350,6 +353,69 @@ impl<'r> Compiler<'r> {
         let memo = self.push(Node::Let(slot));
         self.memos.insert(id, memo);
         memo
+    }
+
+    /// Whether node `id` is `C.field` for a selection `C` of a proposal
+    /// list: made lazily in a few instructions, cheaper than cached.
+    fn projects_selection(&self, id: NodeId) -> bool {
+        let Some(Node::Project(collection, _)) = self.nodes.get(id as usize) else {
+            return false;
+        };
+        matches!(
+            self.nodes.get(*collection as usize),
+            Some(Node::Proposal(_) | Node::Select { .. })
+        )
+    }
+
+    /// `C where P` as a [`Node::Select`], when `C` is the proposal's tariffs
+    /// or concessions (or already such a selection) and `P` is a
+    /// conjunction of [`Term`]s over a field of their elements.
+    fn select(&self, collection: NodeId, pred: Option<PredId>, fallback: NodeId) -> Option<Node> {
+        self.select_pred(collection, self.preds.get(pred? as usize)?, fallback)
+    }
+
+    /// [`Compiler::select`] for a predicate given itself.
+    fn select_pred(&self, collection: NodeId, pred: &Pred, fallback: NodeId) -> Option<Node> {
+        let (base, mut terms) = match self.nodes.get(collection as usize)? {
+            Node::Proposal(ProposalField::Tariffs) => (Base::Tariffs, Vec::new()),
+            Node::Proposal(ProposalField::Concessions) => (Base::Concessions, Vec::new()),
+            Node::Select { base, terms, .. } => (*base, terms.to_vec()),
+            _ => return None,
+        };
+        terms_of(pred, base, true, &mut terms)?;
+        Some(Node::Select {
+            base,
+            terms: terms.into(),
+            fallback,
+        })
+    }
+
+    /// `any/no/all C where P` as a [`Node::Selected`], when `C where P`
+    /// (for `all`, `C where not P`) makes a [`Node::Select`]: whether
+    /// that selection is empty.
+    fn selected(
+        &self,
+        quantifier: Quantifier,
+        collection: NodeId,
+        pred: Option<PredId>,
+        fallback: NodeId,
+    ) -> Option<Node> {
+        let pred = self.preds.get(pred? as usize)?.clone();
+        let (pred, any) = match quantifier {
+            Quantifier::Any => (pred, true),
+            Quantifier::No => (pred, false),
+            Quantifier::All => (Pred::Not(Box::new(pred)), false),
+        };
+        let Node::Select { base, terms, .. } = self.select_pred(collection, &pred, fallback)?
+        else {
+            return None;
+        };
+        Some(Node::Selected {
+            base,
+            terms,
+            any,
+            fallback,
+        })
     }
 
     fn konst_of(&self, id: NodeId) -> Option<&Konst> {
@@ -455,7 +521,12 @@ impl<'r> Compiler<'r> {
                 let (c, hc) = self.expr(collection, d)?;
                 let (p, hp) = self.expr(predicate, d)?;
                 let pred = self.pred_id(p);
-                (Node::Where(c, p, pred), hc.max(hp))
+                let filter = self.push(Node::Where(c, p, pred));
+                let filter = self.memo(filter);
+                match self.select(c, pred, filter) {
+                    Some(select) => (select, hc.max(hp)),
+                    None => return Ok((filter, hc.max(hp) + 1)),
+                }
             }
             ExprKind::Quantified(quantifier, collection, predicate) => {
                 let (c, hc) = self.expr(collection, d)?;
@@ -463,7 +534,11 @@ impl<'r> Compiler<'r> {
                 let pred = self.pred_id(p);
                 let quantified = self.push(Node::Quantified(*quantifier, c, p, pred));
                 let quantified = self.memo(quantified);
-                match self.extreme(*quantifier, c, pred, quantified) {
+                let fused = match self.extreme(*quantifier, c, pred, quantified) {
+                    Some(node) => Some(node),
+                    None => self.selected(*quantifier, c, pred, quantified),
+                };
+                match fused {
                     Some(node) => (node, hc.max(hp)),
                     None => return Ok((quantified, hc.max(hp) + 1)),
                 }
@@ -712,8 +787,11 @@ impl<'r> Compiler<'r> {
                     }
                 };
                 let node = match self.nodes.get(value as usize) {
-                    // Constants are folded in; a cached node is cached already.
-                    Some(Node::Const(_) | Node::Consts(_) | Node::Let(_)) => value,
+                    // Constants are folded in; a cached node is cached
+                    // already; a selection is cheaper than cached.
+                    Some(Node::Const(_) | Node::Consts(_) | Node::Let(_) | Node::Select { .. }) => {
+                        value
+                    }
                     _ => {
                         let slot = u32::try_from(self.let_defs.len()).unwrap_or(u32::MAX);
                         self.let_defs.push(value);
@@ -758,6 +836,42 @@ fn symbol_field(operand: Operand) -> Option<ElementField> {
         ) => Some(field),
         _ => None,
     }
+}
+
+/// Appends `pred` (negated unless `holds`) to `terms` as a conjunction of
+/// [`Term`]s over the elements of `base`, if it is one. Exact: a symbol
+/// comparison of a field that every element has is decided (never
+/// undetermined) for every element, so `and` and `not` are those of sets.
+fn terms_of(pred: &Pred, base: Base, holds: bool, terms: &mut Vec<Term>) -> Option<()> {
+    let sym_field = |field: &ElementField| match (base, field) {
+        (Base::Tariffs, ElementField::Tariff(TariffField::Sector)) => Some(SymField::Sector),
+        (Base::Concessions, ElementField::Concession(ConcessionField::By)) => Some(SymField::By),
+        (Base::Concessions, ElementField::Concession(ConcessionField::Kind)) => {
+            Some(SymField::Kind)
+        }
+        _ => None,
+    };
+    match pred {
+        Pred::Sym { field, sym, eq } => terms.push(Term {
+            field: sym_field(field)?,
+            syms: Box::new([*sym]),
+            eq: *eq == holds,
+        }),
+        Pred::Syms(field, syms) => terms.push(Term {
+            field: sym_field(field)?,
+            syms: syms.clone(),
+            eq: holds,
+        }),
+        Pred::Not(x) => terms_of(x, base, !holds, terms)?,
+        Pred::And(a, b) if holds => {
+            terms_of(a, base, true, terms)?;
+            terms_of(b, base, true, terms)?;
+        }
+        Pred::And(..) | Pred::Or(..) | Pred::Const(..) | Pred::Operands(..) | Pred::In(..) => {
+            return None;
+        }
+    }
+    Some(())
 }
 
 /// `not (x op k)` as `x op' k`, for ordered values.

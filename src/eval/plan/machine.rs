@@ -13,7 +13,7 @@ use crate::value::{self, Decimal, Scalar, currencies_meet};
 use super::super::Outcome;
 use super::super::value::{Atom, Op, arith as tree_arith, negate as tree_negate};
 use super::intern::{NO_SYM, Sym, same_str};
-use super::node::{Base, Konst, Node, NodeId, Operand, Pred, PredId, Rate, Sel, V};
+use super::node::{Base, Konst, Node, NodeId, Operand, Pred, PredId, Rate, Sel, SymField, Term, V};
 use super::{Bound, NONE, Plan, PlanCheck};
 
 /// Undetermined: missing data, a clash of units or currencies, an
@@ -215,6 +215,11 @@ impl<'a> Machine<'a> {
                 arith(*op, x, y)
             }
             Node::Where(collection, predicate, pred) => self.filter(*collection, *predicate, *pred),
+            Node::Select {
+                base,
+                terms,
+                fallback,
+            } => self.select(*base, terms, *fallback),
             Node::Count(x) => self.count(*x),
             Node::Fold(aggregate, x, zero) => self.fold(*aggregate, *x, zero),
             Node::Extremum(aggregate, collection, field) => {
@@ -234,6 +239,7 @@ impl<'a> Machine<'a> {
             | Node::InConsts(..)
             | Node::HasSector(_)
             | Node::Between(..)
+            | Node::Selected { .. }
             | Node::Quantified(..) => self.truth(n).map(V::Bool),
         }
     }
@@ -361,6 +367,15 @@ impl<'a> Machine<'a> {
             Node::Quantified(quantifier, collection, predicate, pred) => {
                 self.quantified(*quantifier, *collection, *predicate, *pred)
             }
+            Node::Selected {
+                base,
+                terms,
+                any,
+                fallback,
+            } => match self.selection(*base, terms) {
+                Some(kept) => Ok((kept != 0) == *any),
+                None => self.truth(*fallback),
+            },
             Node::Extremum(..)
             | Node::Const(_)
             | Node::Consts(_)
@@ -376,6 +391,7 @@ impl<'a> Machine<'a> {
             | Node::Neg(_)
             | Node::Arith(..)
             | Node::Where(..)
+            | Node::Select { .. }
             | Node::Count(_)
             | Node::Fold(..) => match self.eval(n)? {
                 V::Bool(b) => Ok(b),
@@ -870,6 +886,9 @@ impl<'a> Machine<'a> {
         let pred = self.pred_of(pred);
         let value = self.eval(collection)?;
         if let V::Coll(base, sel) = value {
+            if let Some((within, holds)) = self.masks(base, sel, pred) {
+                return Ok(V::Coll(base, Sel::Mask(within & holds)));
+            }
             let len = self.base_len(base);
             let mut indices = self.indices_of(base, sel);
             if len <= 64 {
@@ -929,6 +948,99 @@ impl<'a> Machine<'a> {
         Ok(V::List(start, self.arena_len() - start))
     }
 
+    /// A [`Node::Select`]: by masks, or its fallback on a list too long.
+    #[inline(never)]
+    fn select(&mut self, base: Base, terms: &'a [Term], fallback: NodeId) -> R<V<'a>> {
+        match self.selection(base, terms) {
+            Some(kept) => Ok(V::Coll(base, Sel::Mask(kept))),
+            None => self.eval(fallback),
+        }
+    }
+
+    /// The elements of `base` that every term holds for, as a mask read
+    /// from the binding's symbol masks; `None` for a list longer than 64.
+    #[inline]
+    fn selection(&self, base: Base, terms: &[Term]) -> Option<u64> {
+        let len = self.base_len(base);
+        if len > 64 {
+            return None;
+        }
+        let b: &'a Bound = self.b;
+        let mut kept = u64::MAX.checked_shr(64 - len).unwrap_or(0);
+        for term in terms {
+            let masks: &[u64] = match term.field {
+                SymField::Sector => &b.sector_mask,
+                SymField::By => &b.by_mask,
+                SymField::Kind => &b.kind_mask,
+            };
+            let mut any = 0;
+            for &sym in &term.syms {
+                any |= masks.get(sym as usize).copied().unwrap_or(0);
+            }
+            kept &= if term.eq { any } else { !any };
+        }
+        Some(kept)
+    }
+
+    /// For a selection of a list of at most 64 elements and a predicate
+    /// made of symbol comparisons: the selected elements and those the
+    /// predicate holds for, as masks, read from the binding's symbol masks
+    /// without visiting the elements. `None` for anything else.
+    #[inline]
+    fn masks(&self, base: Base, sel: Sel, pred: Option<&'a Pred>) -> Option<(u64, u64)> {
+        let pred = pred?;
+        let len = self.base_len(base);
+        if len > 64 {
+            return None;
+        }
+        let all = u64::MAX.checked_shr(64 - len).unwrap_or(0);
+        let within = match sel {
+            Sel::All => all,
+            Sel::Mask(mask) => mask,
+            Sel::Idx(..) => return None,
+        };
+        Some((within, self.pred_mask(pred, base, all)?))
+    }
+
+    /// The elements of a list of at most 64 (`all` of them) for which a
+    /// predicate made of symbol comparisons holds, as a mask. Exact: such
+    /// a predicate is decided for every element of a list whose elements
+    /// have the field, so `and`, `or` and `not` are those of masks. `None`
+    /// for another predicate, or a field that the list's elements lack.
+    fn pred_mask(&self, pred: &Pred, base: Base, all: u64) -> Option<u64> {
+        Some(match pred {
+            Pred::Sym { field, sym, eq } => {
+                let mask = self.sym_masks(base, *field)?.get(*sym as usize).copied();
+                let mask = mask.unwrap_or(0);
+                if *eq { mask } else { all & !mask }
+            }
+            Pred::Syms(field, syms) => {
+                let masks = self.sym_masks(base, *field)?;
+                syms.iter()
+                    .map(|&sym| masks.get(sym as usize).copied().unwrap_or(0))
+                    .fold(0, |union, mask| union | mask)
+            }
+            Pred::Not(x) => all & !self.pred_mask(x, base, all)?,
+            Pred::And(a, b) => self.pred_mask(a, base, all)? & self.pred_mask(b, base, all)?,
+            Pred::Or(a, b) => self.pred_mask(a, base, all)? | self.pred_mask(b, base, all)?,
+            Pred::Const(..) | Pred::Operands(..) | Pred::In(..) => return None,
+        })
+    }
+
+    /// The binding's masks (by symbol) of a field read with its symbol, for
+    /// the elements of `base`; `None` if they lack the field.
+    fn sym_masks(&self, base: Base, field: ElementField) -> Option<&'a [u64]> {
+        let b: &'a Bound = self.b;
+        match (base, field) {
+            (Base::Tariffs, ElementField::Tariff(TariffField::Sector)) => Some(&b.sector_mask),
+            (Base::Concessions, ElementField::Concession(ConcessionField::By)) => Some(&b.by_mask),
+            (Base::Concessions, ElementField::Concession(ConcessionField::Kind)) => {
+                Some(&b.kind_mask)
+            }
+            _ => None,
+        }
+    }
+
     /// `any/all/no C where P`: a deciding element wins over undetermined ones.
     #[inline(never)]
     fn quantified(
@@ -940,6 +1052,15 @@ impl<'a> Machine<'a> {
     ) -> R<bool> {
         let pred = self.pred_of(pred);
         let value = self.eval(collection)?;
+        if let V::Coll(base, sel) = value
+            && let Some((within, holds)) = self.masks(base, sel, pred)
+        {
+            return Ok(match quantifier {
+                Quantifier::Any => within & holds != 0,
+                Quantifier::No => within & holds == 0,
+                Quantifier::All => within & !holds == 0,
+            });
+        }
         let mut cursor = self.cursor(value).ok_or(U)?;
         let deciding = quantifier != Quantifier::All;
         let mut undetermined = false;

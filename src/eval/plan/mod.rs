@@ -199,7 +199,7 @@ impl Plan {
         *arena = recycle(a);
         *indices = i;
         *elems = recycle(e);
-        bound.unbind();
+        bound.unbind(self);
     }
 }
 
@@ -263,6 +263,13 @@ pub(crate) struct Bound {
     pub(crate) party_sym: Vec<Sym>,
     /// The symbol of each concession's `by`.
     pub(crate) by_sym: Vec<Sym>,
+    /// By symbol: the tariff lines of that sector, as a mask of the first
+    /// 64 lines (see [`Bound::mask_bit`]).
+    pub(crate) sector_mask: Vec<u64>,
+    /// By symbol: the concessions by that party, likewise.
+    pub(crate) by_mask: Vec<u64>,
+    /// By symbol: the concessions of the kind it names, likewise.
+    pub(crate) kind_mask: Vec<u64>,
     /// The symbol of `tabled_by`.
     pub(crate) tabled_by: Sym,
     /// By scope: whether its rules apply.
@@ -274,8 +281,12 @@ pub(crate) const NONE: u32 = u32::MAX;
 
 impl Bound {
     fn bind(&mut self, plan: &Plan, p: &Proposal) {
-        if self.line_of.len() < plan.strings.len() {
-            self.line_of.resize(plan.strings.len(), NONE);
+        let symbols = plan.strings.len();
+        if self.line_of.len() < symbols {
+            self.line_of.resize(symbols, NONE);
+            self.sector_mask.resize(symbols, 0);
+            self.by_mask.resize(symbols, 0);
+            self.kind_mask.resize(symbols, 0);
         }
         self.fact_of.clear();
         self.fact_of.resize(plan.facts.len(), NONE);
@@ -287,6 +298,9 @@ impl Bound {
                 && *slot == NONE
             {
                 *slot = u32::try_from(i).unwrap_or(NONE);
+            }
+            if let Some(mask) = self.sector_mask.get_mut(sym as usize) {
+                *mask |= Bound::mask_bit(i);
             }
         }
         if !plan.facts.is_empty() {
@@ -307,8 +321,18 @@ impl Bound {
                 .map(|party| plan.strings.get(&party.value)),
         );
         self.by_sym.clear();
-        self.by_sym
-            .extend(p.concessions.iter().map(|c| plan.strings.get(&c.by.value)));
+        for (i, c) in p.concessions.iter().enumerate() {
+            let by = plan.strings.get(&c.by.value);
+            self.by_sym.push(by);
+            let bit = Bound::mask_bit(i);
+            if let Some(mask) = self.by_mask.get_mut(by as usize) {
+                *mask |= bit;
+            }
+            let kind = plan.kind_syms.get(c.kind.value as usize).copied();
+            if let Some(mask) = kind.and_then(|kind| self.kind_mask.get_mut(kind as usize)) {
+                *mask |= bit;
+            }
+        }
         self.tabled_by = p
             .tabled_by
             .as_ref()
@@ -326,10 +350,31 @@ impl Bound {
         }
     }
 
-    fn unbind(&mut self) {
+    /// The bit of element `index` in a mask: none past the 64th (masks
+    /// are only read for lists of at most 64 elements).
+    #[inline]
+    pub(crate) fn mask_bit(index: usize) -> u64 {
+        1u64.checked_shl(u32::try_from(index).unwrap_or(u32::MAX))
+            .unwrap_or(0)
+    }
+
+    fn unbind(&mut self, plan: &Plan) {
         for &sym in &self.sector_sym {
             if let Some(slot) = self.line_of.get_mut(sym as usize) {
                 *slot = NONE;
+            }
+            if let Some(mask) = self.sector_mask.get_mut(sym as usize) {
+                *mask = 0;
+            }
+        }
+        for &sym in &self.by_sym {
+            if let Some(mask) = self.by_mask.get_mut(sym as usize) {
+                *mask = 0;
+            }
+        }
+        for &sym in &plan.kind_syms {
+            if let Some(mask) = self.kind_mask.get_mut(sym as usize) {
+                *mask = 0;
             }
         }
     }

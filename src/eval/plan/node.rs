@@ -98,6 +98,28 @@ pub(crate) enum Node {
     Between(NodeId, NodeId, NodeId),
     /// `C where P`, with P as an element predicate when it is one.
     Where(NodeId, NodeId, Option<PredId>),
+    /// `tariffs where P1 where P2 ...` (or `concessions`), each predicate
+    /// a conjunction of [`Term`]s: the elements every term holds for, read
+    /// from the binding's symbol masks in a few instructions, so not
+    /// cached. `fallback` is the (cached) `where` itself, evaluated for a
+    /// list longer than 64.
+    Select {
+        base: Base,
+        terms: Box<[Term]>,
+        fallback: NodeId,
+    },
+    /// `any C where P` (`any`), or `no C where P` (not `any`), with `C
+    /// where P` a [`Node::Select`] of these terms: whether it selects
+    /// anything, by masks (cached like the quantifier it stands for).
+    /// `all C where P` is `no C where not P`.
+    /// `fallback` is the quantifier itself, evaluated for a list longer
+    /// than 64.
+    Selected {
+        base: Base,
+        terms: Box<[Term]>,
+        any: bool,
+        fallback: NodeId,
+    },
     /// `any/all/no C where P`, likewise.
     Quantified(Quantifier, NodeId, NodeId, Option<PredId>),
     Count(NodeId),
@@ -170,6 +192,26 @@ pub(crate) enum Pred {
     Or(Box<Pred>, Box<Pred>),
 }
 
+/// A field read with its symbol, by the table of the binding's symbol
+/// masks that holds it (see [`super::Bound`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(crate) enum SymField {
+    Sector,
+    By,
+    Kind,
+}
+
+/// One condition of a [`Node::Select`]: an element's `field` is one of
+/// `syms` (`eq`) or none of them (not `eq`); `field = "a"` and
+/// `field in ["a", "b"]`, or their negations, as [`Pred::Sym`] and
+/// [`Pred::Syms`] decide them.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub(crate) struct Term {
+    pub(crate) field: SymField,
+    pub(crate) syms: Box<[Sym]>,
+    pub(crate) eq: bool,
+}
+
 /// A value of the innermost element.
 #[derive(Clone, Copy, Debug)]
 pub(crate) enum Operand {
@@ -180,7 +222,7 @@ pub(crate) enum Operand {
 }
 
 /// A list of the proposal that a collection selects from.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub(crate) enum Base {
     Tariffs,
     Concessions,

@@ -86,7 +86,9 @@ pub fn check_nesting(text: &str, source: SourceId) -> Result<(), Diagnostic> {
                             depth += 1;
                             prefix_run = 0;
                         }
-                        word if STARTS_EXPRESSION.contains(&word) => {
+                        "require" | "requires" | "unless" | "if" | "when" | "because"
+                        | "message" | "let" | "party" | "coalition" | "of" | "redline"
+                        | "concern" => {
                             end_wheres(&mut stack, &mut depth);
                             prefix_run = 0;
                         }
@@ -103,26 +105,9 @@ pub fn check_nesting(text: &str, source: SourceId) -> Result<(), Diagnostic> {
     Ok(())
 }
 
-/// Keywords no expression contains: a new statement, item or expression
-/// begins after each, so the `where`s before it no longer nest.
-const STARTS_EXPRESSION: [&str; 13] = [
-    "require",
-    "requires",
-    "unless",
-    "if",
-    "when",
-    "because",
-    "message",
-    "let",
-    "party",
-    "coalition",
-    "of",
-    "redline",
-    "concern",
-];
-
 /// Ends the `where` clauses of the innermost bracket level (at a `,` or a
-/// keyword that begins a new expression): their predicates end there.
+/// keyword that no expression contains, which begins a new statement, item
+/// or expression): their predicates end there.
 fn end_wheres(stack: &mut [Frame], depth: &mut usize) {
     if let Some(Frame::Code { wheres }) = stack.last_mut() {
         *depth = depth.saturating_sub(*wheres);

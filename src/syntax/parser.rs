@@ -41,7 +41,8 @@ static PRATT: LazyLock<PrattParser<Rule>> = LazyLock::new(|| {
 /// diagnostics.
 pub fn parse_file(text: &str, source: SourceId) -> Result<File, Vec<Diagnostic>> {
     check_nesting(text, source).map_err(|d| vec![d])?;
-    super::chains::check_chains(text, source).map_err(|d| vec![d])?;
+    // The chain scan refuses only trees the converter would refuse, which
+    // the fast parser gives up on: it guards pest alone.
     if let Some(file) = super::fast::parse(text, source) {
         debug_assert_eq!(
             Some(&file),
@@ -56,6 +57,7 @@ pub fn parse_file(text: &str, source: SourceId) -> Result<File, Vec<Diagnostic>>
 /// Parses with pest's parser generated from the grammar: the reference,
 /// and the one that explains syntax errors.
 pub(super) fn parse_with_grammar(text: &str, source: SourceId) -> Result<File, Vec<Diagnostic>> {
+    super::chains::check_chains(text, source).map_err(|d| vec![d])?;
     let pairs = RedlineParser::parse(Rule::file, text)
         .map_err(|error| vec![pest_error_to_diagnostic(error, text, source)])?;
     let comments: Vec<Comment> = pairs

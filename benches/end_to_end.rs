@@ -49,7 +49,7 @@ fn end_to_end(c: &mut Criterion) {
                             stream::Streamed::Human,
                             Style::PLAIN,
                             false,
-                            &mut |text| bytes += text.len(),
+                            &mut |text: &[u8]| bytes += text.len(),
                         );
                         bytes
                     })

@@ -126,65 +126,71 @@ fn streamed_reports_are_the_reports_of_the_whole_run() {
         let run = run::check(&options).unwrap_or_else(|f| panic!("{:?}", f.diagnostics));
         assert_eq!(run.reports.len(), 2600);
         for deny_warnings in [false, true] {
-            let mut streamed = String::new();
+            let mut streamed = Vec::new();
             let verdict = stream::check(
                 &options,
                 stream::Streamed::Human,
                 Style::PLAIN,
                 deny_warnings,
-                &mut |text| streamed.push_str(text),
+                &mut |bytes| streamed.extend_from_slice(bytes),
             )
             .unwrap_or_else(|f| panic!("{:?}", f.diagnostics));
             assert_eq!(
-                streamed,
+                String::from_utf8_lossy(&streamed),
                 human::render_run(&run, Style::PLAIN, deny_warnings)
             );
             assert_eq!(verdict, run.verdict(deny_warnings));
         }
-        let mut streamed = String::new();
+        let mut streamed = Vec::new();
         stream::check(
             &options,
             stream::Streamed::Github,
             Style::PLAIN,
             false,
-            &mut |text| streamed.push_str(text),
+            &mut |bytes| streamed.extend_from_slice(bytes),
         )
         .unwrap_or_else(|f| panic!("{:?}", f.diagnostics));
-        assert_eq!(streamed, github::render_run(&run));
+        assert_eq!(String::from_utf8_lossy(&streamed), github::render_run(&run));
         for deny_warnings in [false, true] {
-            let mut streamed = String::new();
+            let mut streamed = Vec::new();
             let verdict = stream::check(
                 &options,
                 stream::Streamed::Sarif,
                 Style::PLAIN,
                 deny_warnings,
-                &mut |text| streamed.push_str(text),
+                &mut |bytes| streamed.extend_from_slice(bytes),
             )
             .unwrap_or_else(|f| panic!("{:?}", f.diagnostics));
-            assert_eq!(streamed, sarif::render_run(&run));
+            assert_eq!(String::from_utf8_lossy(&streamed), sarif::render_run(&run));
             assert_eq!(verdict, run.verdict(deny_warnings));
-            let mut streamed = String::new();
+            let mut streamed = Vec::new();
             let verdict = stream::check(
                 &options,
                 stream::Streamed::Junit,
                 Style::PLAIN,
                 deny_warnings,
-                &mut |text| streamed.push_str(text),
+                &mut |bytes| streamed.extend_from_slice(bytes),
             )
             .unwrap_or_else(|f| panic!("{:?}", f.diagnostics));
-            assert_eq!(streamed, junit::render_run(&run, deny_warnings));
+            assert_eq!(
+                String::from_utf8_lossy(&streamed),
+                junit::render_run(&run, deny_warnings)
+            );
             assert_eq!(verdict, run.verdict(deny_warnings));
         }
         for (include_passes, deny_warnings) in [(false, false), (true, true)] {
-            let mut streamed = String::new();
+            let mut streamed = Vec::new();
             let format = stream::Streamed::Json { include_passes };
-            let verdict =
-                stream::check(&options, format, Style::PLAIN, deny_warnings, &mut |text| {
-                    streamed.push_str(text)
-                })
-                .unwrap_or_else(|f| panic!("{:?}", f.diagnostics));
+            let verdict = stream::check(
+                &options,
+                format,
+                Style::PLAIN,
+                deny_warnings,
+                &mut |bytes| streamed.extend_from_slice(bytes),
+            )
+            .unwrap_or_else(|f| panic!("{:?}", f.diagnostics));
             assert_eq!(
-                streamed,
+                String::from_utf8_lossy(&streamed),
                 json::render_run(&run, include_passes, deny_warnings)
             );
             assert_eq!(verdict, run.verdict(deny_warnings));

@@ -52,8 +52,8 @@ fn streamed(
     output: &mut Output,
 ) -> u8 {
     let style = output.style;
-    let result = stream::check(options, format, style, args.deny_warnings, &mut |text| {
-        output.print(text)
+    let result = stream::check(options, format, style, args.deny_warnings, &mut |bytes| {
+        output.write(bytes)
     });
     match result {
         Ok(Verdict::Clear) => EXIT_CLEAR,

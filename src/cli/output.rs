@@ -44,10 +44,13 @@ impl Output {
 
     /// Writes to standard output; a closed pipe is not an error.
     pub fn print(&mut self, text: &str) {
-        let _ = self
-            .out
-            .write_all(text.as_bytes())
-            .and_then(|()| self.out.flush());
+        self.write(text.as_bytes());
+    }
+
+    /// Writes bytes (UTF-8 text, maybe cut inside a character) to
+    /// standard output.
+    pub fn write(&mut self, bytes: &[u8]) {
+        let _ = self.out.write_all(bytes).and_then(|()| self.out.flush());
     }
 
     /// Writes to standard error.

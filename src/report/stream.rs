@@ -45,7 +45,7 @@ pub fn check(
     format: Streamed,
     style: Style,
     deny_warnings: bool,
-    print: &mut dyn FnMut(&str),
+    print: &mut dyn FnMut(&[u8]),
 ) -> Result<Verdict, CheckFailure> {
     let mut spill = Spill::default();
     let mut blocked = false;
@@ -61,13 +61,9 @@ pub fn check(
                 totals.add(&piece);
                 spill.write(&piece.text);
             })?;
-            print(&human::render_warnings(
-                &walked.warnings,
-                &walked.sources,
-                style,
-            ));
+            print(human::render_warnings(&walked.warnings, &walked.sources, style).as_bytes());
             spill.drain(print);
-            print(&totals.render(walked.selected.len()));
+            print(totals.render(walked.selected.len()).as_bytes());
             Ok(verdict(
                 blocked || (deny_warnings && !walked.warnings.is_empty()),
             ))
@@ -78,7 +74,7 @@ pub fn check(
                 blocked |= blocks;
                 spill.write(&text);
             })?;
-            print(&github::render_warnings(&walked.warnings, &walked.sources));
+            print(github::render_warnings(&walked.warnings, &walked.sources).as_bytes());
             spill.drain(print);
             Ok(verdict(
                 blocked || (deny_warnings && !walked.warnings.is_empty()),
@@ -107,13 +103,13 @@ pub fn check(
                 &walked.sources,
                 &walked.warnings,
             );
-            print(&frame.head);
+            print(frame.head.as_bytes());
             spill.drain(print);
-            print(&proposals.end());
-            print(&frame.middle);
+            print(proposals.end().as_bytes());
+            print(frame.middle.as_bytes());
             findings_spill.drain(print);
-            print(&findings.end());
-            print(&frame.tail);
+            print(findings.end().as_bytes());
+            print(frame.tail.as_bytes());
             Ok(verdict)
         }
         Streamed::Sarif => {
@@ -129,9 +125,9 @@ pub fn check(
                 selected: &walked.selected,
             };
             let frame = sarif::Frame::new(&context, &walked.warnings);
-            print(&frame.open(&findings));
+            print(frame.open(&findings).as_bytes());
             spill.drain(print);
-            print(&frame.close(&findings));
+            print(frame.close(&findings).as_bytes());
             Ok(verdict(
                 blocked || (deny_warnings && !walked.warnings.is_empty()),
             ))
@@ -145,9 +141,9 @@ pub fn check(
                 spill.write(&piece.suite);
             })?;
             let frame = junit::Frame::new(&totals);
-            print(&frame.head);
+            print(frame.head.as_bytes());
             spill.drain(print);
-            print(&frame.tail);
+            print(frame.tail.as_bytes());
             Ok(verdict(
                 blocked || (deny_warnings && !walked.warnings.is_empty()),
             ))
@@ -277,30 +273,21 @@ impl Spill {
     }
 
     /// Hands everything written to `print`, in order.
-    fn drain(self, print: &mut dyn FnMut(&str)) {
+    fn drain(self, print: &mut dyn FnMut(&[u8])) {
         if let Some(file) = self.file
             && let Ok(mut file) = file.into_inner()
             && file.seek(SeekFrom::Start(0)).is_ok()
         {
             let mut buffer = vec![0u8; IN_MEMORY];
-            let mut carry: Vec<u8> = Vec::new();
             loop {
-                let read = match file.read(&mut buffer) {
+                match file.read(&mut buffer) {
                     Ok(0) | Err(_) => break,
-                    Ok(read) => read,
-                };
-                carry.extend_from_slice(&buffer[..read]);
-                // Print whole characters; keep a split one for the next read.
-                let valid = match std::str::from_utf8(&carry) {
-                    Ok(text) => text.len(),
-                    Err(error) => error.valid_up_to(),
-                };
-                print(std::str::from_utf8(&carry[..valid]).unwrap_or_default());
-                carry.drain(..valid);
+                    Ok(read) => print(&buffer[..read]),
+                }
             }
         }
         if !self.memory.is_empty() {
-            print(&self.memory);
+            print(self.memory.as_bytes());
         }
     }
 }
@@ -321,8 +308,8 @@ mod tests {
         spill.write("end\n");
         expected.push_str("end\n");
         assert!(spill.file.is_some(), "past the budget, text goes to a file");
-        let mut back = String::new();
-        spill.drain(&mut |text| back.push_str(text));
-        assert_eq!(back, expected);
+        let mut back = Vec::new();
+        spill.drain(&mut |bytes| back.extend_from_slice(bytes));
+        assert_eq!(back, expected.as_bytes());
     }
 }

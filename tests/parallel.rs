@@ -125,62 +125,9 @@ fn streamed_reports_are_the_reports_of_the_whole_run() {
         };
         let run = run::check(&options).unwrap_or_else(|f| panic!("{:?}", f.diagnostics));
         assert_eq!(run.reports.len(), 2600);
-        for deny_warnings in [false, true] {
+        // Each format streamed, and the same format rendered from the run.
+        let same = |format: stream::Streamed, deny_warnings: bool, whole: String| {
             let mut streamed = Vec::new();
-            let verdict = stream::check(
-                &options,
-                stream::Streamed::Human,
-                Style::PLAIN,
-                deny_warnings,
-                &mut |bytes| streamed.extend_from_slice(bytes),
-            )
-            .unwrap_or_else(|f| panic!("{:?}", f.diagnostics));
-            assert_eq!(
-                String::from_utf8_lossy(&streamed),
-                human::render_run(&run, Style::PLAIN, deny_warnings)
-            );
-            assert_eq!(verdict, run.verdict(deny_warnings));
-        }
-        let mut streamed = Vec::new();
-        stream::check(
-            &options,
-            stream::Streamed::Github,
-            Style::PLAIN,
-            false,
-            &mut |bytes| streamed.extend_from_slice(bytes),
-        )
-        .unwrap_or_else(|f| panic!("{:?}", f.diagnostics));
-        assert_eq!(String::from_utf8_lossy(&streamed), github::render_run(&run));
-        for deny_warnings in [false, true] {
-            let mut streamed = Vec::new();
-            let verdict = stream::check(
-                &options,
-                stream::Streamed::Sarif,
-                Style::PLAIN,
-                deny_warnings,
-                &mut |bytes| streamed.extend_from_slice(bytes),
-            )
-            .unwrap_or_else(|f| panic!("{:?}", f.diagnostics));
-            assert_eq!(String::from_utf8_lossy(&streamed), sarif::render_run(&run));
-            assert_eq!(verdict, run.verdict(deny_warnings));
-            let mut streamed = Vec::new();
-            let verdict = stream::check(
-                &options,
-                stream::Streamed::Junit,
-                Style::PLAIN,
-                deny_warnings,
-                &mut |bytes| streamed.extend_from_slice(bytes),
-            )
-            .unwrap_or_else(|f| panic!("{:?}", f.diagnostics));
-            assert_eq!(
-                String::from_utf8_lossy(&streamed),
-                junit::render_run(&run, deny_warnings)
-            );
-            assert_eq!(verdict, run.verdict(deny_warnings));
-        }
-        for (include_passes, deny_warnings) in [(false, false), (true, true)] {
-            let mut streamed = Vec::new();
-            let format = stream::Streamed::Json { include_passes };
             let verdict = stream::check(
                 &options,
                 format,
@@ -189,11 +136,25 @@ fn streamed_reports_are_the_reports_of_the_whole_run() {
                 &mut |bytes| streamed.extend_from_slice(bytes),
             )
             .unwrap_or_else(|f| panic!("{:?}", f.diagnostics));
-            assert_eq!(
-                String::from_utf8_lossy(&streamed),
-                json::render_run(&run, include_passes, deny_warnings)
+            assert_eq!(String::from_utf8_lossy(&streamed), whole, "{format:?}");
+            assert_eq!(verdict, run.verdict(deny_warnings), "{format:?}");
+        };
+        for deny_warnings in [false, true] {
+            let human = human::render_run(&run, Style::PLAIN, deny_warnings);
+            same(stream::Streamed::Human, deny_warnings, human);
+            same(
+                stream::Streamed::Sarif,
+                deny_warnings,
+                sarif::render_run(&run),
             );
-            assert_eq!(verdict, run.verdict(deny_warnings));
+            let junit = junit::render_run(&run, deny_warnings);
+            same(stream::Streamed::Junit, deny_warnings, junit);
+        }
+        same(stream::Streamed::Github, false, github::render_run(&run));
+        for (include_passes, deny_warnings) in [(false, false), (true, true)] {
+            let format = stream::Streamed::Json { include_passes };
+            let json = json::render_run(&run, include_passes, deny_warnings);
+            same(format, deny_warnings, json);
         }
     }
 }

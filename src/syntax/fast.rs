@@ -581,13 +581,23 @@ impl Fast<'_> {
 
     /// `expr = { term ~ (op_eq ~ term | &op_start ~ (infix ~ term | postfix))* }`
     fn expr(&mut self) -> Parsed<Built> {
+        self.sequence(Self::term, Self::expr_step)
+    }
+
+    /// A flat run of operands and operators (`expr`, `bound`): `first`, then
+    /// `step` as long as it matches, then operator precedence.
+    fn sequence(
+        &mut self,
+        first: fn(&mut Self, &mut Vec<Piece>) -> Parsed<()>,
+        step: fn(&mut Self, &mut Vec<Piece>) -> Parsed<()>,
+    ) -> Parsed<Built> {
         self.enter()?;
         let mut pieces = Vec::new();
-        self.term(&mut pieces)?;
+        first(self, &mut pieces)?;
         loop {
             let mark = self.mark();
             let count = pieces.len();
-            match self.expr_step(&mut pieces) {
+            match step(self, &mut pieces) {
                 Ok(()) => {}
                 Err(Miss::Fail) => {
                     self.reset(mark);
@@ -683,34 +693,18 @@ impl Fast<'_> {
     /// `bound = { bound_term ~ (arith ~ bound_term)* }` with
     /// `bound_term = _{ op_neg ~ bound_term | operand }`.
     fn bound(&mut self) -> Parsed<Built> {
-        self.enter()?;
-        let mut pieces = Vec::new();
-        self.bound_term(&mut pieces)?;
-        loop {
-            let mark = self.mark();
-            let count = pieces.len();
-            let step = (|| {
-                self.skip()?;
-                let start = self.pos;
-                let op = self.symbol_op(false)?;
-                self.advance(1);
-                pieces.push(Piece::Infix(op, self.span_from(start)));
-                self.skip()?;
-                self.bound_term(&mut pieces)
-            })();
-            match step {
-                Ok(()) => {}
-                Err(Miss::Fail) => {
-                    self.reset(mark);
-                    pieces.truncate(count);
-                    break;
-                }
-                Err(Miss::Abort) => return Err(Miss::Abort),
-            }
-        }
-        let built = self.precedence(pieces);
-        self.leave();
-        built
+        self.sequence(Self::bound_term, Self::bound_step)
+    }
+
+    /// One turn of `bound`'s repetition: an arithmetic operator and a term.
+    fn bound_step(&mut self, pieces: &mut Vec<Piece>) -> Parsed<()> {
+        self.skip()?;
+        let start = self.pos;
+        let op = self.symbol_op(false)?;
+        self.advance(1);
+        pieces.push(Piece::Infix(op, self.span_from(start)));
+        self.skip()?;
+        self.bound_term(pieces)
     }
 
     fn bound_term(&mut self, pieces: &mut Vec<Piece>) -> Parsed<()> {

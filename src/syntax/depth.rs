@@ -27,37 +27,59 @@ enum Frame {
 /// Checks that `text` does not nest deeper than [`MAX_NESTING`].
 pub fn check_nesting(text: &str, source: SourceId) -> Result<(), Diagnostic> {
     let mut stack = vec![Frame::Code { wheres: 0 }];
+    // Whether the innermost frame is a string (the top of `stack`).
+    let mut in_string = false;
     let mut depth = 0usize;
     let mut prefix_run = 0usize;
     let bytes = text.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
+        if in_string {
+            // Inside a string only these bytes do anything.
+            match bytes[i..]
+                .iter()
+                .position(|b| matches!(b, b'\\' | b'"' | b'\n' | b'{'))
+            {
+                Some(skip) => i += skip,
+                None => break,
+            }
+        }
         let b = bytes[i];
         let start = i;
         i += 1;
-        if stack.last() == Some(&Frame::Str) {
+        // Only a deeper level or a longer prefix run can go over the limit.
+        let mut grew = false;
+        if in_string {
             match b {
                 b'\\' => i += 1,
-                b'"' | b'\n' => {
-                    stack.pop();
-                }
                 b'{' => {
                     stack.push(Frame::Code { wheres: 0 });
+                    in_string = false;
                     depth += 1;
+                    grew = true;
                 }
-                _ => {}
+                _ => {
+                    stack.pop();
+                    in_string = stack.last() == Some(&Frame::Str);
+                }
             }
         } else {
             match b {
+                b' ' | b'\t' | b'\r' | b'\n' => {}
                 b'#' => {
-                    while i < bytes.len() && bytes[i] != b'\n' {
-                        i += 1;
-                    }
+                    i += bytes[i..]
+                        .iter()
+                        .position(|&b| b == b'\n')
+                        .unwrap_or(bytes.len() - i);
                 }
-                b'"' => stack.push(Frame::Str),
+                b'"' => {
+                    stack.push(Frame::Str);
+                    in_string = true;
+                }
                 b'(' | b'[' | b'{' => {
                     stack.push(Frame::Code { wheres: 0 });
                     depth += 1;
+                    grew = true;
                 }
                 b')' | b']' | b'}' => {
                     if stack.len() > 1
@@ -65,26 +87,33 @@ pub fn check_nesting(text: &str, source: SourceId) -> Result<(), Diagnostic> {
                     {
                         depth = depth.saturating_sub(1 + wheres);
                     }
+                    in_string = stack.last() == Some(&Frame::Str);
                 }
                 b',' => {
                     end_wheres(&mut stack, &mut depth);
                     prefix_run = 0;
                 }
-                b'-' => prefix_run += 1,
-                b' ' | b'\t' | b'\r' | b'\n' => {}
+                b'-' => {
+                    prefix_run += 1;
+                    grew = true;
+                }
                 _ if b.is_ascii_alphabetic() => {
                     while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_')
                     {
                         i += 1;
                     }
                     match &text[start..i] {
-                        "not" => prefix_run += 1,
+                        "not" => {
+                            prefix_run += 1;
+                            grew = true;
+                        }
                         "where" => {
                             if let Some(Frame::Code { wheres }) = stack.last_mut() {
                                 *wheres += 1;
                             }
                             depth += 1;
                             prefix_run = 0;
+                            grew = true;
                         }
                         "require" | "requires" | "unless" | "if" | "when" | "because"
                         | "message" | "let" | "party" | "coalition" | "of" | "redline"
@@ -98,7 +127,7 @@ pub fn check_nesting(text: &str, source: SourceId) -> Result<(), Diagnostic> {
                 _ => prefix_run = 0,
             }
         }
-        if depth > MAX_NESTING || prefix_run > MAX_NESTING {
+        if grew && (depth > MAX_NESTING || prefix_run > MAX_NESTING) {
             return Err(too_deep(Span::new(source, start, i.min(text.len()))));
         }
     }

@@ -313,32 +313,30 @@ impl Fast<'_> {
     }
 
     fn name(&mut self) -> Parsed<Ident> {
-        let start = self.pos;
         let word = self.word();
         if !word.starts_with(|c: char| c.is_ascii_lowercase()) || is_keyword(word) {
             return Err(Miss::Fail);
         }
-        let name = word.to_owned();
-        self.advance(name.len());
-        Ok(Ident {
-            name,
-            span: self.span_from(start),
-        })
+        Ok(self.take_word())
     }
 
     /// `field = @{ (ASCII_ALPHANUMERIC | "_")+ }`
     fn field(&mut self) -> Parsed<Ident> {
-        let start = self.pos;
-        let word = self.word();
-        if word.is_empty() {
+        if self.word().is_empty() {
             return Err(Miss::Fail);
         }
-        let name = word.to_owned();
+        Ok(self.take_word())
+    }
+
+    /// The run of identifier characters here, read as a name.
+    fn take_word(&mut self) -> Ident {
+        let start = self.pos;
+        let name = self.word().to_owned();
         self.advance(name.len());
-        Ok(Ident {
+        Ident {
             name,
             span: self.span_from(start),
-        })
+        }
     }
 
     fn party_decl(&mut self) -> Parsed<Item> {

@@ -215,18 +215,53 @@ impl Style {
 
 /// Renders one diagnostic as miette's graphical report.
 pub fn render(diagnostic: &Diagnostic, sources: &Sources, style: Style) -> String {
+    let handler = handler(style).with_wrap_lines(!fits(diagnostic, style.width));
+    render_with(&handler, diagnostic, sources)
+}
+
+/// miette's graphical handler in `style`, wrapping text.
+fn handler(style: Style) -> GraphicalReportHandler {
     let theme = if style.color {
         GraphicalTheme::unicode()
     } else {
         GraphicalTheme::unicode_nocolor()
     };
-    let handler = GraphicalReportHandler::new_themed(theme)
+    GraphicalReportHandler::new_themed(theme)
         .with_width(style.width)
-        .with_links(false);
+        .with_links(false)
+}
+
+fn render_with(
+    handler: &GraphicalReportHandler,
+    diagnostic: &Diagnostic,
+    sources: &Sources,
+) -> String {
     let mut out = String::new();
     // Writing into a String cannot fail; a render error would only lose text.
     let _ = handler.render_report(&mut out, &Rendered::new(diagnostic, sources));
     out
+}
+
+/// The widest indent miette puts before wrapped text (`  help: `).
+const WIDEST_INDENT: usize = 8;
+
+/// Whether miette would leave the message and help of `diagnostic`
+/// unwrapped at `width`: every line fits beside the widest indent and is
+/// plain (no blank line, no space at either end, no control character).
+/// Then it can skip wrapping, which is a fifth of the cost of rendering a
+/// report, for the same text.
+fn fits(diagnostic: &Diagnostic, width: usize) -> bool {
+    // miette wraps at two columns less than the width it is given.
+    let room = width.saturating_sub(2 + WIDEST_INDENT);
+    let plain_line = |line: &str| {
+        !line.is_empty()
+            && !line.starts_with(char::is_whitespace)
+            && !line.ends_with(char::is_whitespace)
+            && !line.contains(char::is_control)
+            && textwrap::core::display_width(line) <= room
+    };
+    let plain = |text: &str| !text.is_empty() && text.split('\n').all(plain_line);
+    plain(&diagnostic.message) && diagnostic.help.as_deref().is_none_or(plain)
 }
 
 /// Renders many diagnostics, one after the other.
@@ -269,6 +304,66 @@ mod tests {
             Some("after")
         );
         assert_eq!(did_you_mean("zzzzzz", ["before", "after"]), None);
+    }
+
+    #[test]
+    fn reports_that_skip_wrapping_read_as_wrapped_ones() {
+        let mut sources = Sources::new();
+        let file = sources.add("p.yaml", "tariffs:\n  autos: 15%\n");
+        let words = [
+            "autos",
+            "at-or-below",
+            "日本の",
+            "x",
+            "€25bn",
+            "tariff-rate-quota",
+            "a_very_long_identifier_without_any_break_in_it_at_all_whatsoever",
+        ];
+        let mut seed = 7u64;
+        let mut next = move |n: usize| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) as usize % n
+        };
+        // Texts of words with single or double spaces and line breaks.
+        let mut text = move |max: usize| {
+            let mut out = String::new();
+            for i in 0..1 + next(max) {
+                out.push_str(match (i, next(12)) {
+                    (0, _) => "",
+                    (_, 0) => "\n",
+                    (_, 1) => "  ",
+                    _ => " ",
+                });
+                out.push_str(words[next(words.len())]);
+            }
+            (out, next(2) == 0)
+        };
+        let mut skipped = 0;
+        for _ in 0..3000 {
+            let (message, with_help) = text(16);
+            let mut diagnostic = Diagnostic::error("redlines::test", message)
+                .with_primary(Span::new(file, 11, 14), "here");
+            if with_help {
+                diagnostic = diagnostic.with_help(text(16).0);
+            }
+            for style in [
+                Style::PLAIN,
+                Style {
+                    color: true,
+                    width: 60,
+                },
+            ] {
+                skipped += usize::from(fits(&diagnostic, style.width));
+                assert_eq!(
+                    render(&diagnostic, &sources, style),
+                    render_with(&handler(style), &diagnostic, &sources),
+                    "{diagnostic:?}"
+                );
+            }
+        }
+        assert!(skipped > 1000, "only {skipped} reports skipped wrapping");
     }
 
     #[test]

@@ -159,6 +159,57 @@ fn streamed_reports_are_the_reports_of_the_whole_run() {
     }
 }
 
+/// Runs the binary in `dir`; returns stderr and the exit code.
+fn redlines_stderr(dir: &Path, args: &[&str]) -> (String, Option<i32>) {
+    let output = Command::new(env!("CARGO_BIN_EXE_redlines"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("the binary runs");
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    (stderr, output.status.code())
+}
+
+#[test]
+fn files_of_many_windows_give_the_same_bytes_and_problems_in_order() {
+    // 700 files are three windows of files; each window is checked while
+    // the one before is taken, and a long stream in the middle of one is
+    // read in batches between them.
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    workload::write(dir.path(), 5, 10, 700, false).expect("the workload is written");
+    let stream = workload::stream(5, 1000, 3400);
+    assert!(stream.len() > 1 << 20, "the stream is read in batches");
+    let proposals = dir.path().join("proposals");
+    std::fs::write(proposals.join("p000300-stream.yaml"), stream).expect("written");
+    same_output_whatever_the_threads(dir.path(), &["human", "json"], &["1", "3"], &[]);
+
+    // Problems in the first window, in the second after the stream, and
+    // in the third.
+    let write = |name: &str, text: &[u8]| {
+        std::fs::write(proposals.join(name), text).expect("written");
+    };
+    write("p000010.yaml", b"proposal: [unclosed\n");
+    write("p000400.yaml", b"proposal: [unclosed\n");
+    write("p000550.yaml", &[0xff, 0xfe]);
+    std::fs::copy(
+        proposals.join("p000649.yaml"),
+        proposals.join("p000650.yaml"),
+    )
+    .expect("copied");
+    let (one, code) = redlines_stderr(dir.path(), &["check", "--jobs", "1"]);
+    let (many, other) = redlines_stderr(dir.path(), &["check", "--jobs", "3"]);
+    assert_eq!((code, other), (Some(2), Some(2)));
+    assert_eq!(one, many);
+    let at = |needle: &str| {
+        one.find(needle)
+            .unwrap_or_else(|| panic!("{needle:?} not in:\n{one}"))
+    };
+    assert!(at("p000010.yaml") < at("p000400.yaml"), "{one}");
+    assert!(at("p000400.yaml") < at("p000550.yaml"), "{one}");
+    assert!(at("p000550.yaml") < at("p000650.yaml"), "{one}");
+}
+
 #[test]
 fn an_invalid_proposal_late_in_a_stream_fails_the_run_without_findings() {
     let dir = generated_workload();

@@ -1,8 +1,8 @@
 //! The fast path from files to findings: proposal files are read, parsed
 //! and checked in parallel, in windows of files, and each proposal's report
-//! is handed on in input order as soon as its window is done, so a run's
-//! memory does not grow with the number of proposals unless the caller
-//! keeps the reports. A file holding a long stream of documents is read
+//! is handed on in input order once its window is done (while the next
+//! window is checked), so a run's memory does not grow with the number of
+//! proposals unless the caller keeps the reports. A file holding a long stream of documents is read
 //! from disk and parsed in pieces on one thread while the piece before is
 //! checked on the others.
 //!
@@ -135,7 +135,7 @@ fn on<R: Send>(pool: Option<&rayon::ThreadPool>, f: impl FnOnce() -> R + Send) -
 pub fn walk<C: Consumer>(
     options: &CheckOptions,
     consumer: &C,
-    take: &mut dyn FnMut(C::Piece),
+    take: &mut (dyn FnMut(C::Piece) + Send),
 ) -> Result<Walked, CheckFailure> {
     let pool = pool(options.jobs);
     let mut sources = Sources::new();
@@ -159,28 +159,30 @@ pub fn walk<C: Consumer>(
         }
         Err(_) => None,
     };
-    let mut walker = Walker {
+    let shared = Shared {
         options,
         consumer,
-        take,
         rules: loaded.as_ref().ok().map(|l| &l.rules),
         plan: plan.as_ref().map(|(_, plan)| plan),
         selected: plan.as_ref().map_or(&[], |(selected, _)| selected),
+        pool,
+    };
+    let mut kept = Kept {
+        take,
         errors: Vec::new(),
         first_use: HashMap::new(),
         duplicates: Vec::new(),
         parties: BTreeSet::new(),
         proposals: 0,
-        pool,
     };
-    walker.all_files(&mut sources);
-    let Walker {
+    shared.all_files(&mut sources, &mut kept);
+    let Kept {
         errors,
         duplicates,
         parties,
         proposals,
         ..
-    } = walker;
+    } = kept;
     finish(
         sources, loaded, plan, errors, duplicates, parties, proposals, options,
     )
@@ -241,17 +243,23 @@ fn finish(
     })
 }
 
-/// The state of a walk over the proposal files.
-struct Walker<'w, C: Consumer> {
+/// What a walk over the proposal files reads but does not change.
+struct Shared<'w, C> {
     options: &'w CheckOptions,
     consumer: &'w C,
-    take: &'w mut dyn FnMut(C::Piece),
     /// The rules, when they loaded.
     rules: Option<&'w RuleSet>,
     /// The compiled rules, when they loaded.
     plan: Option<&'w Plan>,
     /// Indices of the rules selected.
     selected: &'w [usize],
+    /// The threads of `--jobs`.
+    pool: Option<rayon::ThreadPool>,
+}
+
+/// What a walk has taken of the proposals read so far.
+struct Kept<'w, C: Consumer> {
+    take: &'w mut (dyn FnMut(C::Piece) + Send),
     /// Problems of proposal files, in file order.
     errors: Vec<Diagnostic>,
     /// Where each proposal id was first used.
@@ -262,8 +270,6 @@ struct Walker<'w, C: Consumer> {
     parties: BTreeSet<String>,
     /// Proposals read.
     proposals: usize,
-    /// The threads of `--jobs`.
-    pool: Option<rayon::ThreadPool>,
 }
 
 /// A file of a window: read whole, or too large for that.
@@ -285,29 +291,40 @@ struct Read<P> {
     piece: Option<P>,
 }
 
-impl<'w, C: Consumer> Walker<'w, C> {
-    /// Reads every proposal file, a window at a time.
-    fn all_files(&mut self, sources: &mut Sources) {
+impl<'w, C: Consumer> Shared<'w, C> {
+    /// Reads every proposal file, a window at a time. The results of one
+    /// window are taken while the next is checked, so that no core waits
+    /// for the taking, which is done in order.
+    fn all_files(&self, sources: &mut Sources, kept: &mut Kept<'w, C>) {
         let paths = match files::find_files(&self.options.paths, &["yaml", "yml", "json"]) {
             Ok(paths) => paths,
             Err(errors) => {
-                self.errors = errors;
+                kept.errors = errors;
                 return;
             }
         };
         if paths.is_empty() {
-            self.errors.push(no_proposals(&self.options.paths));
+            kept.errors.push(no_proposals(&self.options.paths));
             return;
         }
+        let mut pending = Vec::new();
         for window in paths.chunks(WINDOW) {
-            self.window(window, sources);
+            pending = self.window(window, sources, kept, pending);
         }
+        kept.files(pending);
     }
 
     /// Reads a window of files in parallel and adds them to `sources` in
-    /// order, checking runs of ordinary files in parallel; a large file is
-    /// streamed from disk instead.
-    fn window(&mut self, paths: &[PathBuf], sources: &mut Sources) {
+    /// order, then checks runs of ordinary files in parallel while
+    /// `pending` (the previous window's results) is taken; a large file is
+    /// streamed from disk instead. Returns the results not yet taken.
+    fn window(
+        &self,
+        paths: &[PathBuf],
+        sources: &mut Sources,
+        kept: &mut Kept<'w, C>,
+        mut pending: Vec<FileResult<C::Piece>>,
+    ) -> Vec<FileResult<C::Piece>> {
         let max = self.options.max_file_size;
         let read: Vec<Result<Input, Diagnostic>> = on(self.pool.as_ref(), || {
             paths
@@ -322,26 +339,45 @@ impl<'w, C: Consumer> Walker<'w, C> {
                 })
                 .collect()
         });
-        let mut run = Vec::new();
+        // Problems are kept in the order the walk has always given them: a
+        // window's unreadable files, then the problems of its files.
+        let (mut run, mut unread) = (Vec::new(), Vec::new());
         for input in read {
             match input {
                 Ok(Input::Whole(file)) => run.extend(sources.append(file)),
                 Ok(Input::Large(path)) => {
-                    self.files(sources, &std::mem::take(&mut run));
-                    self.stream(sources, path);
+                    kept.files(std::mem::take(&mut pending));
+                    kept.errors.append(&mut unread);
+                    let before = std::mem::take(&mut run);
+                    kept.files(self.files(sources, &before, kept.evaluating()));
+                    self.stream(sources, path, kept);
                 }
-                Err(error) => self.errors.push(error),
+                Err(error) => unread.push(error),
             }
         }
-        self.files(sources, &run);
+        let evaluate = kept.evaluating() && unread.is_empty();
+        let (results, ()) = on(self.pool.as_ref(), || {
+            rayon::join(
+                || self.files(sources, &run, evaluate),
+                || kept.files(pending),
+            )
+        });
+        kept.errors.append(&mut unread);
+        results
     }
 
-    /// Reads and checks whole files in parallel.
-    fn files(&mut self, sources: &Sources, ids: &[SourceId]) {
+    /// Reads and checks whole files in parallel; checks proposals only if
+    /// `evaluate`.
+    fn files(
+        &self,
+        sources: &Sources,
+        ids: &[SourceId],
+        evaluate: bool,
+    ) -> Vec<FileResult<C::Piece>> {
         let limits = &self.options.limits;
-        let evaluate = self.evaluating();
+        let evaluate = evaluate && self.plan.is_some();
         let checker = self.checker(sources);
-        let results: Vec<FileResult<C::Piece>> = on(self.pool.as_ref(), || {
+        on(self.pool.as_ref(), || {
             ids.par_iter()
                 .map_init(Scratch::default, |scratch, &id| {
                     let proposals = proposal::load_proposals(sources, id, limits)?;
@@ -351,26 +387,20 @@ impl<'w, C: Consumer> Walker<'w, C> {
                         .collect())
                 })
                 .collect()
-        });
-        for result in results {
-            match result {
-                Ok(read) => self.keep(read),
-                Err(mut errors) => self.errors.append(&mut errors),
-            }
-        }
+        })
     }
 
     /// Reads a large file from disk in pieces of documents on one thread,
     /// and checks each piece in parallel while the next is read. A piece's
     /// text is dropped once its proposals are checked, unless the consumer
     /// keeps spans into it.
-    fn stream(&mut self, sources: &mut Sources, path: &Path) {
+    fn stream(&self, sources: &mut Sources, path: &Path, kept: &mut Kept<'w, C>) {
         let options: &CheckOptions = self.options;
         let (limits, max) = (&options.limits, options.max_file_size);
         let first = sources.next_id();
         let read = if options.jobs == 1 {
             proposal::stream_proposals(path, first, limits, max, BATCH, &mut |piece| {
-                self.piece(sources, piece);
+                self.piece(sources, piece, kept);
             })
         } else {
             std::thread::scope(|scope| {
@@ -383,7 +413,7 @@ impl<'w, C: Consumer> Walker<'w, C> {
                     })
                 });
                 for piece in receiver {
-                    self.piece(sources, piece);
+                    self.piece(sources, piece, kept);
                 }
                 reader
                     .join()
@@ -391,16 +421,16 @@ impl<'w, C: Consumer> Walker<'w, C> {
             })
         };
         if let Err(error) = read {
-            self.errors.push(error);
+            kept.errors.push(error);
         }
     }
 
     /// Adds a piece of a streamed file to `sources` and checks its
     /// proposals in parallel.
-    fn piece(&mut self, sources: &mut Sources, piece: proposal::FilePiece) {
+    fn piece(&self, sources: &mut Sources, piece: proposal::FilePiece, kept: &mut Kept<'w, C>) {
         let id = sources.push(piece.source);
-        self.errors.extend(piece.diagnostics);
-        let evaluate = self.evaluating();
+        kept.errors.extend(piece.diagnostics);
+        let evaluate = kept.evaluating() && self.plan.is_some();
         let checker = self.checker(sources);
         let read: Vec<Read<C::Piece>> = on(self.pool.as_ref(), || {
             piece
@@ -411,16 +441,10 @@ impl<'w, C: Consumer> Walker<'w, C> {
                 })
                 .collect()
         });
-        self.keep(read);
+        kept.keep(read);
         if !C::KEEPS_SPANS {
             sources.evict(id);
         }
-    }
-
-    /// Whether proposals are still worth checking: the rules loaded and no
-    /// proposal file has failed (the run then fails without findings).
-    fn evaluating(&self) -> bool {
-        self.plan.is_some() && self.errors.is_empty() && self.duplicates.is_empty()
     }
 
     fn checker<'s>(&self, sources: &'s Sources) -> Checker<'s, C>
@@ -434,6 +458,24 @@ impl<'w, C: Consumer> Walker<'w, C> {
             sources,
             consumer: self.consumer,
             explain: self.options.explain,
+        }
+    }
+}
+
+impl<C: Consumer> Kept<'_, C> {
+    /// Whether proposals are still worth checking: no proposal file has
+    /// failed (the run then fails without findings).
+    fn evaluating(&self) -> bool {
+        self.errors.is_empty() && self.duplicates.is_empty()
+    }
+
+    /// Takes the results of files, in order.
+    fn files(&mut self, results: Vec<FileResult<C::Piece>>) {
+        for result in results {
+            match result {
+                Ok(read) => self.keep(read),
+                Err(mut errors) => self.errors.append(&mut errors),
+            }
         }
     }
 

@@ -10,7 +10,9 @@ mod ops;
 pub mod typed;
 mod types;
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
+
+use rayon::prelude::*;
 
 use crate::diagnostic::{Diagnostic, Severity, suggestion};
 use crate::source::{Sources, Span};
@@ -40,29 +42,31 @@ pub struct Checked {
 }
 
 /// Checks every file together (rule ids are unique per owner across files).
+///
+/// What spans files is settled first: `let` ids, owners and duplicate rule
+/// ids. A file's `let`s are its own, so each file is then checked on its
+/// own, in parallel, and the results are joined in file order.
 pub fn check_files(files: &[ParsedFile<'_>]) -> Checked {
-    let mut checker = Checker::new(files);
-    checker.declare_lets();
-    let scopes = checker.scopes();
-    for (index, parsed) in files.iter().enumerate() {
-        for item in &parsed.file.items {
-            match item {
-                Item::Let(decl) => {
-                    if let Some(id) = checker.let_named(index, &decl.name.name) {
-                        checker.let_type(id, decl.name.span);
-                    }
-                }
-                Item::Rule(rule) => {
-                    if let Some(scope) = &scopes[index] {
-                        checker.rule(index, scope.clone(), rule);
-                    }
-                }
-                Item::Party(_) | Item::Coalition(_) => {}
+    let mut declared = Declarations::new(files);
+    declared.declare_lets();
+    let scopes = declared.scopes();
+    declared.rule_ids(&scopes);
+    let checked: Vec<CheckedFile> = (0..files.len())
+        .into_par_iter()
+        .with_max_len(1)
+        .map(|index| {
+            let mut checker = Checker::new(&declared, index);
+            checker.file(scopes[index].as_ref());
+            CheckedFile {
+                diagnostics: checker.diagnostics,
+                rules: checker.rules,
+                lets: checker.lets,
+                party_literals: checker.party_literals,
+                used_lets: checker.used_lets,
             }
-        }
-    }
-    checker.unused_lets();
-    checker.finish()
+        })
+        .collect();
+    declared.finish(checked)
 }
 
 /// Warnings for string literals compared with party fields that name a
@@ -100,13 +104,40 @@ enum LetState {
     Checked(Option<Type>),
 }
 
-/// The state of one checking run over all files.
-struct Checker<'a> {
+/// What checking one file needs to know of the others, found before any
+/// file is checked: every `let` with its id, the owners, and which rule
+/// ids are used twice.
+struct Declarations<'a> {
     files: &'a [ParsedFile<'a>],
     /// Per file: let name → id.
     let_ids: Vec<HashMap<&'a str, LetId>>,
+    /// Per file: the ids of its `let`s.
+    let_ranges: Vec<std::ops::Range<u32>>,
     /// Per let id: its declaration and file.
     let_decls: Vec<(usize, &'a ast::LetDecl)>,
+    /// Where a rule id is used again → where it was first used.
+    duplicate_rules: HashMap<Span, Span>,
+    owners: Vec<Owner>,
+    /// Problems found on the way: duplicate `let`s, files with two owners.
+    diagnostics: Vec<Diagnostic>,
+}
+
+/// What checking one file found.
+struct CheckedFile {
+    diagnostics: Vec<Diagnostic>,
+    rules: Vec<Rule>,
+    /// The file's `let`s, in id order.
+    lets: Vec<Option<Let>>,
+    party_literals: Vec<(String, Span)>,
+    used_lets: HashSet<LetId>,
+}
+
+/// The state of checking one file.
+struct Checker<'a> {
+    declared: &'a Declarations<'a>,
+    /// The file's index.
+    file: usize,
+    /// The file's `let`s, by id less the file's first id.
     let_states: Vec<LetState>,
     lets: Vec<Option<Let>>,
     /// Lets being checked, innermost last: a reference to one of these is a cycle.
@@ -114,48 +145,59 @@ struct Checker<'a> {
     used_lets: HashSet<LetId>,
     reported_cycles: HashSet<LetId>,
     rules: Vec<Rule>,
-    rule_ids: BTreeMap<String, Span>,
-    owners: Vec<Owner>,
     diagnostics: Vec<Diagnostic>,
     party_literals: Vec<(String, Span)>,
 }
 
-impl<'a> Checker<'a> {
-    fn new(files: &'a [ParsedFile<'a>]) -> Checker<'a> {
-        Checker {
+impl<'a> Declarations<'a> {
+    fn new(files: &'a [ParsedFile<'a>]) -> Declarations<'a> {
+        Declarations {
             files,
             let_ids: Vec::new(),
+            let_ranges: Vec::new(),
             let_decls: Vec::new(),
-            let_states: Vec::new(),
-            lets: Vec::new(),
-            let_stack: Vec::new(),
-            used_lets: HashSet::new(),
-            reported_cycles: HashSet::new(),
-            rules: Vec::new(),
-            rule_ids: BTreeMap::new(),
+            duplicate_rules: HashMap::new(),
             owners: Vec::new(),
             diagnostics: Vec::new(),
-            party_literals: Vec::new(),
         }
     }
 
-    /// Records an error or warning; returns `None` so callers can bail out.
-    fn error<T>(&mut self, diagnostic: Diagnostic) -> Option<T> {
-        self.diagnostics.push(diagnostic);
-        None
-    }
-
-    fn finish(self) -> Checked {
-        let failed = self.diagnostics.iter().any(Diagnostic::is_error);
+    /// Joins the files' results in file order, and warns about every `let`
+    /// that no rule or other `let` uses.
+    fn finish(self, checked: Vec<CheckedFile>) -> Checked {
+        let mut diagnostics = self.diagnostics;
+        let (mut rules, mut lets, mut party_literals) = (Vec::new(), Vec::new(), Vec::new());
+        let mut used_lets = HashSet::new();
+        for file in checked {
+            diagnostics.extend(file.diagnostics);
+            rules.extend(file.rules);
+            lets.extend(file.lets);
+            party_literals.extend(file.party_literals);
+            used_lets.extend(file.used_lets);
+        }
+        for (index, (_, decl)) in self.let_decls.iter().enumerate() {
+            if used_lets.contains(&LetId(index as u32)) {
+                continue;
+            }
+            diagnostics.push(
+                Diagnostic::warning(
+                    codes::UNUSED_LET,
+                    format!("`{}` is never used", decl.name.name),
+                )
+                .with_primary(decl.name.span, "defined here")
+                .with_help("remove it, or use it in a rule"),
+            );
+        }
+        let failed = diagnostics.iter().any(Diagnostic::is_error);
         let rules = (!failed).then(|| RuleSet {
             owners: self.owners,
-            rules: self.rules,
-            lets: self.lets.into_iter().flatten().collect(),
+            rules,
+            lets: lets.into_iter().flatten().collect(),
         });
         Checked {
             rules,
-            diagnostics: self.diagnostics,
-            party_literals: self.party_literals,
+            diagnostics,
+            party_literals,
         }
     }
 
@@ -163,11 +205,12 @@ impl<'a> Checker<'a> {
     fn declare_lets(&mut self) {
         for (index, parsed) in self.files.iter().enumerate() {
             let mut names: HashMap<&'a str, LetId> = HashMap::new();
+            let first = self.let_decls.len() as u32;
             for item in &parsed.file.items {
                 let Item::Let(decl) = item else { continue };
                 if let Some(first) = names.get(decl.name.name.as_str()) {
                     let first_span = self.let_decls[first.0 as usize].1.name.span;
-                    self.error::<()>(
+                    self.diagnostics.push(
                         Diagnostic::error(
                             codes::DUPLICATE_LET,
                             format!("`{}` is defined twice", decl.name.name),
@@ -181,96 +224,10 @@ impl<'a> Checker<'a> {
                 let id = LetId(self.let_decls.len() as u32);
                 names.insert(&decl.name.name, id);
                 self.let_decls.push((index, decl));
-                self.let_states.push(LetState::Unchecked);
-                self.lets.push(None);
             }
             self.let_ids.push(names);
+            self.let_ranges.push(first..self.let_decls.len() as u32);
         }
-    }
-
-    fn let_named(&self, file: usize, name: &str) -> Option<LetId> {
-        self.let_ids.get(file)?.get(name).copied()
-    }
-
-    fn let_names(&self, file: usize) -> Vec<String> {
-        let mut names: Vec<String> = self
-            .let_ids
-            .get(file)
-            .map(|ids| ids.keys().map(|k| k.to_string()).collect())
-            .unwrap_or_default();
-        names.sort();
-        names
-    }
-
-    /// The type of a `let`, checking it on first use; reports cycles.
-    fn let_type(&mut self, id: LetId, used_at: Span) -> Option<Type> {
-        if !self.let_stack.is_empty() || used_at != self.let_decls[id.0 as usize].1.name.span {
-            self.used_lets.insert(id);
-        }
-        match self.let_states[id.0 as usize].clone() {
-            LetState::Checked(ty) => ty,
-            LetState::InProgress => {
-                self.report_cycle(id);
-                None
-            }
-            LetState::Unchecked => {
-                let (file, decl) = self.let_decls[id.0 as usize];
-                self.let_states[id.0 as usize] = LetState::InProgress;
-                self.let_stack.push(id);
-                let value = self.expr(file, &decl.value, &mut Vec::new());
-                self.let_stack.pop();
-                if matches!(self.let_states[id.0 as usize], LetState::Checked(None)) {
-                    return None;
-                }
-                let ty = value.as_ref().map(|v| v.ty.clone());
-                self.let_states[id.0 as usize] = LetState::Checked(ty.clone());
-                self.lets[id.0 as usize] = value.map(|value| Let {
-                    name: decl.name.name.clone(),
-                    value,
-                    span: decl.name.span,
-                });
-                ty
-            }
-        }
-    }
-
-    /// Reports the cycle that closes at `id`, labelling every `let` in it.
-    fn report_cycle(&mut self, id: LetId) {
-        let start = self.let_stack.iter().position(|&l| l == id).unwrap_or(0);
-        let cycle: Vec<LetId> = self.let_stack[start..].to_vec();
-        for member in &cycle {
-            self.let_states[member.0 as usize] = LetState::Checked(None);
-        }
-        if cycle
-            .iter()
-            .any(|member| self.reported_cycles.contains(member))
-        {
-            return;
-        }
-        self.reported_cycles.extend(cycle.iter().copied());
-        let names: Vec<String> = cycle
-            .iter()
-            .chain(cycle.first())
-            .map(|member| format!("`{}`", self.let_decls[member.0 as usize].1.name.name))
-            .collect();
-        let first = self.let_decls[id.0 as usize].1;
-        let mut diagnostic = Diagnostic::error(
-            codes::LET_CYCLE,
-            format!(
-                "`let`s defined in terms of each other: {}",
-                names.join(" → ")
-            ),
-        )
-        .with_primary(first.name.span, "this `let` depends on itself");
-        for (position, member) in cycle.iter().enumerate().skip(1) {
-            let decl = self.let_decls[member.0 as usize].1;
-            diagnostic = diagnostic.with_label(
-                decl.name.span,
-                format!("step {} of the cycle", position + 1),
-            );
-        }
-        diagnostic = diagnostic.with_help("a `let` may use other `let`s, but not in a circle; define one of them without the others");
-        self.diagnostics.push(diagnostic);
     }
 
     /// The scope of every file: its party, its coalition, or everyone.
@@ -332,10 +289,174 @@ impl<'a> Checker<'a> {
         scopes
     }
 
+    /// Finds the rule ids used twice by one owner, in file order.
+    fn rule_ids(&mut self, scopes: &[Option<Scope>]) {
+        let mut first_use: HashMap<String, Span> = HashMap::new();
+        for (parsed, scope) in self.files.iter().zip(scopes) {
+            let Some(scope) = scope else { continue };
+            for item in &parsed.file.items {
+                let Item::Rule(decl) = item else { continue };
+                let id = format!("{}/{}", scope.owner(), decl.id.name);
+                match first_use.get(&id) {
+                    Some(&first) => {
+                        self.duplicate_rules.insert(decl.id.span, first);
+                    }
+                    None => {
+                        first_use.insert(id, decl.id.span);
+                    }
+                }
+            }
+        }
+    }
+}
+
+impl<'a> Checker<'a> {
+    fn new(declared: &'a Declarations<'a>, file: usize) -> Checker<'a> {
+        let lets = declared.let_ranges[file].len();
+        Checker {
+            declared,
+            file,
+            let_states: vec![LetState::Unchecked; lets],
+            lets: (0..lets).map(|_| None).collect(),
+            let_stack: Vec::new(),
+            used_lets: HashSet::new(),
+            reported_cycles: HashSet::new(),
+            rules: Vec::new(),
+            diagnostics: Vec::new(),
+            party_literals: Vec::new(),
+        }
+    }
+
+    /// Records an error or warning; returns `None` so callers can bail out.
+    fn error<T>(&mut self, diagnostic: Diagnostic) -> Option<T> {
+        self.diagnostics.push(diagnostic);
+        None
+    }
+
+    /// Checks the file's `let`s and rules, in file order; a file whose
+    /// owner is in doubt (`scope` is `None`) has its rules left out.
+    fn file(&mut self, scope: Option<&Scope>) {
+        let file = self.file;
+        for item in &self.declared.files[file].file.items {
+            match item {
+                Item::Let(decl) => {
+                    if let Some(id) = self.let_named(file, &decl.name.name) {
+                        self.let_type(id, decl.name.span);
+                    }
+                }
+                Item::Rule(rule) => {
+                    if let Some(scope) = scope {
+                        self.rule(file, scope.clone(), rule);
+                    }
+                }
+                Item::Party(_) | Item::Coalition(_) => {}
+            }
+        }
+    }
+
+    /// Where the file's `let` `id` is in its own vectors.
+    fn local(&self, id: LetId) -> usize {
+        (id.0 - self.declared.let_ranges[self.file].start) as usize
+    }
+
+    fn let_named(&self, file: usize, name: &str) -> Option<LetId> {
+        self.declared.let_ids.get(file)?.get(name).copied()
+    }
+
+    fn let_names(&self, file: usize) -> Vec<String> {
+        let mut names: Vec<String> = self
+            .declared
+            .let_ids
+            .get(file)
+            .map(|ids| ids.keys().map(|k| k.to_string()).collect())
+            .unwrap_or_default();
+        names.sort();
+        names
+    }
+
+    /// The type of a `let`, checking it on first use; reports cycles.
+    fn let_type(&mut self, id: LetId, used_at: Span) -> Option<Type> {
+        if !self.let_stack.is_empty()
+            || used_at != self.declared.let_decls[id.0 as usize].1.name.span
+        {
+            self.used_lets.insert(id);
+        }
+        let local = self.local(id);
+        match self.let_states[local].clone() {
+            LetState::Checked(ty) => ty,
+            LetState::InProgress => {
+                self.report_cycle(id);
+                None
+            }
+            LetState::Unchecked => {
+                let (file, decl) = self.declared.let_decls[id.0 as usize];
+                self.let_states[local] = LetState::InProgress;
+                self.let_stack.push(id);
+                let value = self.expr(file, &decl.value, &mut Vec::new());
+                self.let_stack.pop();
+                if matches!(self.let_states[local], LetState::Checked(None)) {
+                    return None;
+                }
+                let ty = value.as_ref().map(|v| v.ty.clone());
+                self.let_states[local] = LetState::Checked(ty.clone());
+                self.lets[local] = value.map(|value| Let {
+                    name: decl.name.name.clone(),
+                    value,
+                    span: decl.name.span,
+                });
+                ty
+            }
+        }
+    }
+
+    /// Reports the cycle that closes at `id`, labelling every `let` in it.
+    fn report_cycle(&mut self, id: LetId) {
+        let start = self.let_stack.iter().position(|&l| l == id).unwrap_or(0);
+        let cycle: Vec<LetId> = self.let_stack[start..].to_vec();
+        for &member in &cycle {
+            let local = self.local(member);
+            self.let_states[local] = LetState::Checked(None);
+        }
+        if cycle
+            .iter()
+            .any(|member| self.reported_cycles.contains(member))
+        {
+            return;
+        }
+        self.reported_cycles.extend(cycle.iter().copied());
+        let names: Vec<String> = cycle
+            .iter()
+            .chain(cycle.first())
+            .map(|member| {
+                format!(
+                    "`{}`",
+                    self.declared.let_decls[member.0 as usize].1.name.name
+                )
+            })
+            .collect();
+        let first = self.declared.let_decls[id.0 as usize].1;
+        let mut diagnostic = Diagnostic::error(
+            codes::LET_CYCLE,
+            format!(
+                "`let`s defined in terms of each other: {}",
+                names.join(" → ")
+            ),
+        )
+        .with_primary(first.name.span, "this `let` depends on itself");
+        for (position, member) in cycle.iter().enumerate().skip(1) {
+            let decl = self.declared.let_decls[member.0 as usize].1;
+            diagnostic = diagnostic.with_label(
+                decl.name.span,
+                format!("step {} of the cycle", position + 1),
+            );
+        }
+        diagnostic = diagnostic.with_help("a `let` may use other `let`s, but not in a circle; define one of them without the others");
+        self.diagnostics.push(diagnostic);
+    }
+
     fn rule(&mut self, file: usize, scope: Scope, decl: &ast::RuleDecl) {
         let id = format!("{}/{}", scope.owner(), decl.id.name);
-        if let Some(first) = self.rule_ids.get(&id) {
-            let first = *first;
+        if let Some(&first) = self.declared.duplicate_rules.get(&decl.id.span) {
             self.error::<()>(
                 Diagnostic::error(
                     codes::DUPLICATE_RULE,
@@ -347,8 +468,6 @@ impl<'a> Checker<'a> {
                     "rule ids must be unique for each party or coalition; rename one of them",
                 ),
             );
-        } else {
-            self.rule_ids.insert(id.clone(), decl.id.span);
         }
         let mut guards = Vec::new();
         let mut checks = Vec::new();
@@ -481,23 +600,6 @@ impl<'a> Checker<'a> {
             parts,
             span: template.span,
         })
-    }
-
-    /// Warns about every `let` that no rule or other `let` uses.
-    fn unused_lets(&mut self) {
-        for (index, (_, decl)) in self.let_decls.iter().enumerate() {
-            if self.used_lets.contains(&LetId(index as u32)) {
-                continue;
-            }
-            self.diagnostics.push(
-                Diagnostic::warning(
-                    codes::UNUSED_LET,
-                    format!("`{}` is never used", decl.name.name),
-                )
-                .with_primary(decl.name.span, "defined here")
-                .with_help("remove it, or use it in a rule"),
-            );
-        }
     }
 }
 

@@ -51,22 +51,27 @@ pub fn check_files(files: &[ParsedFile<'_>]) -> Checked {
     declared.declare_lets();
     let scopes = declared.scopes();
     declared.rule_ids(&scopes);
-    let checked: Vec<CheckedFile> = (0..files.len())
+    // The largest files first: one started last would leave a core idle.
+    let mut order: Vec<usize> = (0..files.len()).collect();
+    order.sort_by_key(|&index| std::cmp::Reverse(files[index].file.items.len()));
+    let mut checked: Vec<(usize, CheckedFile)> = order
         .into_par_iter()
         .with_max_len(1)
         .map(|index| {
             let mut checker = Checker::new(&declared, index);
             checker.file(scopes[index].as_ref());
-            CheckedFile {
+            let checked = CheckedFile {
                 diagnostics: checker.diagnostics,
                 rules: checker.rules,
                 lets: checker.lets,
                 party_literals: checker.party_literals,
                 used_lets: checker.used_lets,
-            }
+            };
+            (index, checked)
         })
         .collect();
-    declared.finish(checked)
+    checked.sort_by_key(|(index, _)| *index);
+    declared.finish(checked.into_iter().map(|(_, checked)| checked).collect())
 }
 
 /// Warnings for string literals compared with party fields that name a

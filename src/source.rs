@@ -2,7 +2,7 @@
 //! came from, so that one diagnostic can point into several files.
 
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use miette::{MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanContents};
 
@@ -63,8 +63,9 @@ pub struct SourceFile {
     /// The whole text (empty while the piece is evicted).
     pub text: String,
     /// Byte offset of the start of every line, for line/column look-ups
-    /// (`u32`, as in spans).
-    line_starts: Vec<u32>,
+    /// (`u32`, as in spans); found on the first look-up, since most files
+    /// of a run are never shown.
+    line_starts: OnceLock<Vec<u32>>,
     /// Lines of the file before this piece (0 for a whole file).
     first_line: usize,
     /// Where a piece of a file on disk came from, so that its text can be
@@ -93,12 +94,10 @@ pub struct LineCol {
 impl SourceFile {
     /// A file named `name` with contents `text`.
     pub fn new(name: impl Into<String>, text: impl Into<String>) -> SourceFile {
-        let text = text.into();
-        let line_starts = line_starts(&text);
         SourceFile {
             name: name.into(),
-            text,
-            line_starts,
+            text: text.into(),
+            line_starts: OnceLock::new(),
             first_line: 0,
             origin: None,
         }
@@ -126,7 +125,7 @@ impl SourceFile {
         Some(SourceFile {
             name: self.name.clone(),
             text: String::new(),
-            line_starts: vec![0],
+            line_starts: OnceLock::new(),
             first_line: self.first_line,
             origin: Some(self.origin.clone()?),
         })
@@ -154,11 +153,9 @@ impl SourceFile {
     pub fn line_col(&self, offset: usize) -> LineCol {
         let offset = offset.min(self.text.len());
         // INVARIANT: `line_starts` begins with 0, so the partition point is >= 1.
-        let line = self
-            .line_starts
-            .partition_point(|&start| start as usize <= offset)
-            - 1;
-        let line_start = self.line_starts[line] as usize;
+        let line_starts = self.line_starts();
+        let line = line_starts.partition_point(|&start| start as usize <= offset) - 1;
+        let line_start = line_starts[line] as usize;
         let column = self
             .text
             .get(line_start..offset)
@@ -169,14 +166,18 @@ impl SourceFile {
         }
     }
 
+    fn line_starts(&self) -> &[u32] {
+        self.line_starts.get_or_init(|| line_starts(&self.text))
+    }
+
     /// The byte offset where 0-based line `line` starts, if there is one.
     fn line_start(&self, line: usize) -> Option<usize> {
-        self.line_starts.get(line).map(|&start| start as usize)
+        self.line_starts().get(line).map(|&start| start as usize)
     }
 
     /// The 0-based line of a byte offset.
     fn line_of(&self, offset: usize) -> usize {
-        self.line_starts
+        self.line_starts()
             .partition_point(|&start| start as usize <= offset)
             .saturating_sub(1)
     }

@@ -59,6 +59,12 @@ type Parsed<T> = Result<T, Miss>;
 /// anything they let through, in debug builds too (about 6 KB a level).
 const MAX_RECURSION: usize = 200;
 
+/// The most pieces (operands and operators) of one flat operator run the
+/// parser builds before it gives up. No real rule comes near; a run long
+/// enough to be refused as too deep (a chain of 200,000 `+ 1`) is then
+/// left to the pest path, which refuses it without building it.
+const MAX_PIECES: usize = 4096;
+
 /// Binding powers of pest's `PrattParser` as `parser.rs` builds it: each
 /// level is 10 above the one before, loosest first.
 const OR: u32 = 20;
@@ -596,6 +602,7 @@ impl Fast<'_> {
             let mark = self.mark();
             let count = pieces.len();
             match step(self, &mut pieces) {
+                Ok(()) if pieces.len() > MAX_PIECES => return Err(Miss::Abort),
                 Ok(()) => {}
                 Err(Miss::Fail) => {
                     self.reset(mark);
@@ -1095,6 +1102,21 @@ mod tests {
                 "the fast parser gave up on a valid file: {text:?}"
             ),
         }
+    }
+
+    #[test]
+    fn a_run_longer_than_the_piece_limit_is_left_to_pest() {
+        // 60 products of 41 factors, summed: about 4,900 pieces, yet a
+        // tree only about 100 deep, which the grammar accepts.
+        let product = vec!["1"; 41].join(" * ");
+        let text = format!("let a = {}\n", vec![product; 60].join(" + "));
+        assert_eq!(parse(&text, SourceId(0)), None);
+        assert!(parse_with_grammar(&text, SourceId(0)).is_ok());
+        // 45 products of 45 factors, 4,049 pieces: still the fast parser's.
+        let product = vec!["1"; 45].join(" * ");
+        let short = format!("let a = {}\n", vec![product; 45].join(" + "));
+        agrees(&short, true);
+        assert!(parse(&short, SourceId(0)).is_some());
     }
 
     /// Every `.redline` file in `dir` and below, sorted.

@@ -100,6 +100,14 @@ pub struct Walked {
 /// the pieces of one window are small.
 const WINDOW: usize = 256;
 
+/// Most files (or documents of a streamed file) one thread checks in a
+/// row before others may share out the rest. Without a cap rayon hands
+/// each thread runs of up to a quarter of a window, so a thread that is
+/// done early (or was busy taking the previous window) waits for the last
+/// long run (on 2 cores, one thread sat idle 4.5 ms of each 14 ms window
+/// of a 10,000-file check).
+const LEAF: usize = 4;
+
 /// A file larger than this is read from disk and parsed in pieces of
 /// documents, instead of whole.
 const STREAM_ABOVE: u64 = 1 << 20;
@@ -379,6 +387,7 @@ impl<'w, C: Consumer> Shared<'w, C> {
         let checker = self.checker(sources);
         on(self.pool.as_ref(), || {
             ids.par_iter()
+                .with_max_len(LEAF)
                 .map_init(Scratch::default, |scratch, &id| {
                     let proposals = proposal::load_proposals(sources, id, limits)?;
                     Ok(proposals
@@ -436,6 +445,7 @@ impl<'w, C: Consumer> Shared<'w, C> {
             piece
                 .proposals
                 .into_par_iter()
+                .with_max_len(LEAF)
                 .map_init(Scratch::default, |scratch, p| {
                     checker.read(p, evaluate, scratch)
                 })

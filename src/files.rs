@@ -22,19 +22,20 @@ pub fn read_file(
     sources: &mut Sources,
     max_size: u64,
 ) -> Result<SourceId, Diagnostic> {
-    checked_size(path, max_size)?;
-    read_checked(path, sources, max_size)
+    let size = checked_size(path, max_size)?;
+    read_checked(path, size, sources, max_size)
 }
 
 /// Reads into `sources` a file already known (by [`checked_size`]) to be
-/// a file of at most `max_size` bytes.
+/// a file of `size` bytes, at most `max_size`.
 pub(crate) fn read_checked(
     path: &Path,
+    size: u64,
     sources: &mut Sources,
     max_size: u64,
 ) -> Result<SourceId, Diagnostic> {
     let shown = display(path);
-    let bytes = read_at_most(path, max_size).map_err(|e| io_error(&shown, &e))?;
+    let bytes = read_at_most(path, size, max_size).map_err(|e| io_error(&shown, &e))?;
     if bytes.len() as u64 > max_size {
         // The file grew after its size was read.
         return Err(too_large(&shown, bytes.len() as u64, max_size));
@@ -84,9 +85,13 @@ pub(crate) fn utf8(shown: &str, bytes: Vec<u8>, offset: u64) -> Result<String, D
 }
 
 /// Reads a file, but never more than one byte past `max_size`.
-fn read_at_most(path: &Path, max_size: u64) -> std::io::Result<Vec<u8>> {
+fn read_at_most(path: &Path, size: u64, max_size: u64) -> std::io::Result<Vec<u8>> {
     use std::io::Read;
-    let mut bytes = Vec::new();
+    // Room for the whole file and one byte more, so that it is read in one
+    // call and its end found in a second (from nothing, `read_to_end`
+    // grows the buffer from 32 bytes: seven calls for a 1 KB file).
+    let room = usize::try_from(size.min(max_size)).map_or(0, |size| size.saturating_add(1));
+    let mut bytes = Vec::with_capacity(room);
     fs::File::open(path)?
         .take(max_size.saturating_add(1))
         .read_to_end(&mut bytes)?;
@@ -260,4 +265,35 @@ pub(crate) fn io_error(shown: &str, error: &std::io::Error) -> Diagnostic {
         _ => ("redlines::io::read", format!("cannot be read: {error}")),
     };
     Diagnostic::error(code, format!("`{shown}` {what}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_is_read_whole_whatever_its_size_was_said_to_be() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("p.yaml");
+        let text = "proposal: p\n".repeat(1000);
+        fs::write(&path, &text).unwrap();
+        let len = text.len() as u64;
+        // The size read beforehand is only a hint: the file may have grown
+        // or shrunk since.
+        for size in [0, 1, len - 1, len, len + 1, 1 << 20] {
+            let bytes = read_at_most(&path, size, u64::MAX).unwrap();
+            assert_eq!(bytes, text.as_bytes(), "size hint {size}");
+        }
+    }
+
+    #[test]
+    fn a_file_is_never_read_more_than_a_byte_past_the_limit() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("p.yaml");
+        fs::write(&path, "0123456789").unwrap();
+        for size in [0, 4, 10] {
+            assert_eq!(read_at_most(&path, size, 4).unwrap(), b"01234");
+        }
+        assert_eq!(read_at_most(&path, 10, 10).unwrap(), b"0123456789");
+    }
 }

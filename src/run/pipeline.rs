@@ -338,11 +338,12 @@ impl<'w, C: Consumer> Shared<'w, C> {
             paths
                 .par_iter()
                 .map(|path| {
-                    if files::checked_size(path, max)? > STREAM_ABOVE {
+                    let size = files::checked_size(path, max)?;
+                    if size > STREAM_ABOVE {
                         return Ok(Input::Large(path));
                     }
                     let mut own = Sources::new();
-                    files::read_checked(path, &mut own, max)?;
+                    files::read_checked(path, size, &mut own, max)?;
                     Ok(Input::Whole(own))
                 })
                 .collect()

@@ -143,8 +143,13 @@ pub fn find_files(paths: &[PathBuf], extensions: &[&str]) -> Result<Vec<PathBuf>
         return Err(walk.errors);
     }
     let mut found = walk.found;
-    found.sort();
-    found.dedup();
+    // A folder is walked in order already (siblings by name, each folder's
+    // files where its name puts them), with each file once; only files of
+    // several paths need sorting together (10,000 files: 2 ms).
+    if paths.len() > 1 {
+        found.sort();
+        found.dedup();
+    }
     Ok(found)
 }
 
@@ -212,7 +217,7 @@ impl Walk<'_> {
             .collect();
         // Siblings order as their names do; comparing names alone spares
         // splitting every path into components (10,000 files: 6 ms).
-        paths.sort_by(|a, b| a.0.cmp(&b.0));
+        paths.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         self.open.push(canonical);
         for (_, path, file_type) in paths {
             let file_type = match file_type {
@@ -284,6 +289,45 @@ mod tests {
             let bytes = read_at_most(&path, size, u64::MAX).unwrap();
             assert_eq!(bytes, text.as_bytes(), "size hint {size}");
         }
+    }
+
+    #[test]
+    fn a_folder_is_walked_in_the_order_of_its_paths() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("proposals");
+        // Names whose byte order differs from their paths' order ('-' and
+        // '.' sort before '/'), a folder named like a file's stem, capitals,
+        // and a name past ASCII.
+        for file in [
+            "a.yaml",
+            "a-b.yaml",
+            "a/x.yaml",
+            "a/b/y.yaml",
+            "a/b.yaml",
+            "a.b/z.yaml",
+            "B.yaml",
+            "b/ä.yaml",
+            "b/a.yml",
+            "é.json",
+            "notes.txt",
+        ] {
+            let path = root.join(file);
+            fs::create_dir_all(path.parent().unwrap()).unwrap();
+            fs::write(&path, "").unwrap();
+        }
+        let found = find_files(std::slice::from_ref(&root), &["yaml", "yml", "json"]).unwrap();
+        let mut sorted = found.clone();
+        sorted.sort();
+        sorted.dedup();
+        assert_eq!(found, sorted);
+        assert_eq!(found.len(), 10);
+        // Several paths, overlapping, are sorted together without repeats.
+        let found = find_files(
+            &[root.join("b"), root.clone(), root.join("a/x.yaml")],
+            &["yaml", "yml", "json"],
+        )
+        .unwrap();
+        assert_eq!(found, sorted);
     }
 
     #[test]

@@ -69,8 +69,9 @@ pub struct Finding {
     pub rule: usize,
     /// Pass, violated, undetermined or not applicable.
     pub outcome: Outcome,
-    /// Why it failed (violated and undetermined only).
-    pub explanation: Option<Explanation>,
+    /// Why it failed (violated and undetermined only). Boxed: a report has
+    /// a finding for every rule and few fail, so findings stay small.
+    pub explanation: Option<Box<Explanation>>,
     /// The full evaluation trace, with `--explain`.
     pub trace: Option<String>,
 }

@@ -95,7 +95,7 @@ pub fn check_texts(
                 Finding {
                     rule: i,
                     outcome: result.outcome,
-                    explanation: result.explanation,
+                    explanation: result.explanation.map(Box::new),
                     trace: (explain && failed)
                         .then(|| eval::trace(&ruleset, rule, &proposal, &sources)),
                 }

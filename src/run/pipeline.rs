@@ -588,7 +588,7 @@ pub(crate) fn evaluate_proposal(
             Finding {
                 rule: index,
                 outcome: result.outcome,
-                explanation: result.explanation,
+                explanation: result.explanation.map(Box::new),
                 trace: explain.then(|| eval::trace(rules, rule, &proposal, context.sources)),
             }
         })

@@ -207,7 +207,7 @@ impl SourceFile {
         let line_end = self
             .text
             .get(end..)
-            .and_then(|rest| rest.find('\n'))
+            .and_then(|rest| rest.find(['\n', '\r']))
             .map_or(self.text.len(), |i| end + i);
         let mut from = start.saturating_sub(CLIP).max(line_start);
         while !self.text.is_char_boundary(from) {
@@ -229,8 +229,14 @@ impl SourceFile {
 }
 
 fn line_starts(text: &str) -> Vec<u32> {
+    // A line ends at `\n`, `\r\n` or a lone `\r`, as in YAML and miette.
+    let bytes = text.as_bytes();
     std::iter::once(0)
-        .chain(text.match_indices('\n').map(|(i, _)| saturate(i + 1)))
+        .chain(
+            text.match_indices(['\n', '\r'])
+                .filter(|&(i, _)| !(bytes[i] == b'\r' && bytes.get(i + 1) == Some(&b'\n')))
+                .map(|(i, _)| saturate(i + 1)),
+        )
         .collect()
 }
 
@@ -433,6 +439,11 @@ mod tests {
         assert_eq!(file.line_col(3), LineCol { line: 2, column: 1 });
         assert_eq!(file.line_col(6), LineCol { line: 2, column: 2 });
         assert_eq!(file.line_col(99), LineCol { line: 3, column: 1 });
+        // `\r\n` ends one line, and so does a lone `\r`.
+        let file = SourceFile::new("a", "a\rb\r\nc\n");
+        assert_eq!(file.line_col(2), LineCol { line: 2, column: 1 });
+        assert_eq!(file.line_col(4), LineCol { line: 2, column: 3 });
+        assert_eq!(file.line_col(5), LineCol { line: 3, column: 1 });
     }
 
     #[test]
@@ -446,6 +457,69 @@ mod tests {
         assert_eq!(std::str::from_utf8(contents.data()).unwrap(), "ec");
         assert_eq!(contents.span().offset(), span.offset());
         assert_eq!(sources.slice(Span::new(a, 0, 5)), "first");
+    }
+
+    /// What miette reads of `text` itself, and what [`Sources`] gives for
+    /// the same span of the same text placed after another file.
+    fn both_reads(
+        text: &str,
+        start: usize,
+        end: usize,
+        before: usize,
+        after: usize,
+    ) -> (String, String) {
+        let show = |contents: &dyn SpanContents<'_>, base: usize| {
+            format!(
+                "{:?} at {}+{} line {} column {} of {} lines: {:?}",
+                contents.name(),
+                contents.span().offset() - base,
+                contents.span().len(),
+                contents.line(),
+                contents.column(),
+                contents.line_count(),
+                String::from_utf8_lossy(contents.data()),
+            )
+        };
+        let span = SourceSpan::new(start.into(), end - start);
+        let miette = text.read_span(&span, before, after).unwrap();
+        let mut sources = Sources::new();
+        sources.add("first.yaml", "a: 1\n");
+        let id = sources.add("p.yaml", text);
+        let global = sources.global(Span::new(id, start, end));
+        let base = global.offset() - start;
+        let ours = sources.read_span(&global, before, after).unwrap();
+        let expected = show(&*miette, 0).replacen("None", "Some(\"p.yaml\")", 1);
+        (show(&*ours, base), expected)
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(4000))]
+
+        /// A span is read exactly as miette reads it from the whole text:
+        /// the same lines, line, column and line count, whatever the line
+        /// breaks (`\n`, `\r\n`, a lone `\r`), the characters and the
+        /// context asked for.
+        #[test]
+        fn a_span_reads_as_miette_reads_it_from_the_whole_text(
+            pieces in proptest::collection::vec(
+                proptest::sample::select(vec!["a", "b", " ", ":", "é", "€", "\n", "\n", "\r\n", "\r"]),
+                0..120,
+            ),
+            from in 0usize..1000,
+            length in 0usize..1000,
+            before in 0usize..3,
+            after in 0usize..3,
+        ) {
+            let text: String = pieces.concat();
+            let boundaries: Vec<usize> = (0..=text.len())
+                .filter(|&i| text.is_char_boundary(i))
+                .collect();
+            let start = boundaries[from % boundaries.len()];
+            let rest: Vec<usize> = boundaries.iter().copied().filter(|&i| i >= start).collect();
+            let end = rest[length % rest.len()];
+            let (ours, miette) = both_reads(&text, start, end, before, after);
+            proptest::prop_assert_eq!(ours, miette, "text {:?}, span {}..{}", text, start, end);
+        }
     }
 
     #[test]

@@ -182,6 +182,51 @@ impl SourceFile {
             .saturating_sub(1)
     }
 
+    /// What miette's own `read_span` reads of the whole text for
+    /// `start..end` with `before` and `after` lines of context, found in the
+    /// line index instead of by scanning the text from its start. `None`
+    /// for a span that starts between the `\r` and the `\n` of a line
+    /// break, which miette reads in a way of its own.
+    fn lines_around(&self, start: usize, end: usize, before: usize, after: usize) -> Option<Lines> {
+        let text = self.text.as_bytes();
+        if start > 0 && text[start - 1] == b'\r' && text.get(start) == Some(&b'\n') {
+            return None;
+        }
+        let starts = self.line_starts();
+        let at = |line: usize| starts.get(line).map_or(text.len(), |&start| start as usize);
+        let line = self.line_of(start);
+        let first = line - line.min(before);
+        // The span's last byte, and the whole line break if it is a `\r\n`.
+        let mut last = end.saturating_sub(1);
+        if text.get(last) == Some(&b'\r') && text.get(last + 1) == Some(&b'\n') {
+            last += 1;
+        }
+        // The first line that starts after the span's last byte.
+        let next = starts.partition_point(|&start| (start as usize) < last + 2);
+        let to = if text.is_empty() {
+            0
+        } else if after == 0 {
+            last + 1
+        } else {
+            // Through that line's end, then `after` lines more.
+            at(next + after)
+        };
+        // Without lines before, miette starts at the span itself, and gives
+        // its column unless it read a line break after it.
+        let (from, column) = match before {
+            0 if after == 0 || next == starts.len() => (start, start - at(line)),
+            0 => (start, 0),
+            _ => (at(first), 0),
+        };
+        let line_count = starts.partition_point(|&start| start as usize <= to) - 1;
+        Some(Lines {
+            range: from..to,
+            line: first,
+            column,
+            line_count,
+        })
+    }
+
     /// Whole lines around `start..end`: a margin more than the context
     /// miette asks for, so that it reads exactly what it would read in the
     /// whole text. Returns the byte range and the 0-based line it starts on.
@@ -231,13 +276,23 @@ impl SourceFile {
 fn line_starts(text: &str) -> Vec<u32> {
     // A line ends at `\n`, `\r\n` or a lone `\r`, as in YAML and miette.
     let bytes = text.as_bytes();
-    std::iter::once(0)
-        .chain(
-            text.match_indices(['\n', '\r'])
-                .filter(|&(i, _)| !(bytes[i] == b'\r' && bytes.get(i + 1) == Some(&b'\n')))
+    let mut starts = vec![0];
+    if bytes.contains(&b'\r') {
+        let ends = |&(i, &byte): &(usize, &u8)| {
+            byte == b'\n' || (byte == b'\r' && bytes.get(i + 1) != Some(&b'\n'))
+        };
+        starts.extend(
+            bytes
+                .iter()
+                .enumerate()
+                .filter(ends)
                 .map(|(i, _)| saturate(i + 1)),
-        )
-        .collect()
+        );
+    } else {
+        // The common case, found with `memchr`.
+        starts.extend(text.match_indices('\n').map(|(i, _)| saturate(i + 1)));
+    }
+    starts
 }
 
 /// Above this many bytes, a snippet shows only a window of the span's line.
@@ -371,6 +426,52 @@ impl Sources {
     }
 }
 
+/// Lines of a file around a span, as miette reads them: the byte range,
+/// its first line (0-based), the span's column when no line before is
+/// read, and how many line breaks precede the range's end.
+struct Lines {
+    range: std::ops::Range<usize>,
+    line: usize,
+    column: usize,
+    line_count: usize,
+}
+
+/// What miette is handed of a file for one span, borrowing the file.
+struct Snippet<'a> {
+    name: &'a str,
+    data: &'a [u8],
+    span: SourceSpan,
+    line: usize,
+    column: usize,
+    line_count: usize,
+}
+
+impl<'a> SpanContents<'a> for Snippet<'a> {
+    fn data(&self) -> &'a [u8] {
+        self.data
+    }
+
+    fn span(&self) -> &SourceSpan {
+        &self.span
+    }
+
+    fn name(&self) -> Option<&str> {
+        Some(self.name)
+    }
+
+    fn line(&self) -> usize {
+        self.line
+    }
+
+    fn column(&self) -> usize {
+        self.column
+    }
+
+    fn line_count(&self) -> usize {
+        self.line_count
+    }
+}
+
 impl SourceCode for Sources {
     fn read_span<'a>(
         &'a self,
@@ -392,6 +493,21 @@ impl SourceCode for Sources {
         // line (a minified JSON file), so that it stays readable.
         let (mut window, mut line) =
             file.window(start, end, context_lines_before, context_lines_after);
+        if window.len() <= MAX_SNIPPET
+            && let Some(lines) =
+                file.lines_around(start, end, context_lines_before, context_lines_after)
+        {
+            return Ok(Box::new(Snippet {
+                name: &file.name,
+                data: &file.text.as_bytes()[lines.range.clone()],
+                span: SourceSpan::new((lines.range.start + base).into(), lines.range.len()),
+                // Lines count from the start of the whole file, which a
+                // piece of a long file does not begin with.
+                line: lines.line + file.first_line,
+                column: lines.column,
+                line_count: lines.line_count + file.first_line,
+            }));
+        }
         if window.len() > MAX_SNIPPET {
             window = file.clip(start, end);
             line = file.line_of(start);

@@ -274,25 +274,35 @@ impl SourceFile {
 }
 
 fn line_starts(text: &str) -> Vec<u32> {
-    // A line ends at `\n`, `\r\n` or a lone `\r`, as in YAML and miette.
     let bytes = text.as_bytes();
     let mut starts = vec![0];
     if bytes.contains(&b'\r') {
-        let ends = |&(i, &byte): &(usize, &u8)| {
-            byte == b'\n' || (byte == b'\r' && bytes.get(i + 1) != Some(&b'\n'))
-        };
-        starts.extend(
-            bytes
-                .iter()
-                .enumerate()
-                .filter(ends)
-                .map(|(i, _)| saturate(i + 1)),
-        );
+        let ends = (0..bytes.len()).filter(|&i| ends_line(bytes, i));
+        starts.extend(ends.map(|i| saturate(i + 1)));
     } else {
         // The common case, found with `memchr`.
         starts.extend(text.match_indices('\n').map(|(i, _)| saturate(i + 1)));
     }
     starts
+}
+
+/// How many lines `bytes` ends (its line breaks).
+pub(crate) fn line_breaks(bytes: &[u8]) -> usize {
+    if bytes.contains(&b'\r') {
+        (0..bytes.len()).filter(|&i| ends_line(bytes, i)).count()
+    } else {
+        bytes.iter().filter(|&&b| b == b'\n').count()
+    }
+}
+
+/// Whether byte `i` of `bytes` ends a line: a `\n`, or a `\r` not before
+/// one (a line ends at `\n`, `\r\n` or a lone `\r`, as in YAML and miette).
+fn ends_line(bytes: &[u8], i: usize) -> bool {
+    match bytes[i] {
+        b'\n' => true,
+        b'\r' => bytes.get(i + 1) != Some(&b'\n'),
+        _ => false,
+    }
 }
 
 /// Above this many bytes, a snippet shows only a window of the span's line.

@@ -18,7 +18,7 @@ use super::load::convert;
 use super::model::Proposal;
 use crate::diagnostic::Diagnostic;
 use crate::files;
-use crate::source::{Origin, SourceFile, SourceId};
+use crate::source::{Origin, SourceFile, SourceId, line_breaks};
 use crate::yaml::{self, Counts, FileKind, Limits};
 
 /// One piece of a streamed file, read and validated.
@@ -222,11 +222,11 @@ impl<R: BufRead> Cutter<R> {
     fn cut(&mut self, mut piece: Vec<u8>, last: bool) -> Cut {
         let before = std::mem::take(&mut self.line_before);
         self.line_before = last_line(&piece).to_vec();
-        let lines = piece.iter().filter(|&&b| b == b'\n').count();
+        let lines = line_breaks(&piece);
         let len = piece.len();
         let mut bytes = before;
         let range = bytes.len()..bytes.len() + len;
-        let first_line = self.lines - usize::from(!bytes.is_empty());
+        let first_line = self.lines - line_breaks(&bytes);
         let offset = self.start - bytes.len() as u64;
         bytes.append(&mut piece);
         for line in &self.ahead {
@@ -289,7 +289,7 @@ mod tests {
                 marker = is_marker(line);
             }
             assert_eq!(&cut.bytes[cut.piece.end..], &whole[end..end + through]);
-            let first = cut.first_line + before.iter().filter(|&&b| b == b'\n').count();
+            let first = cut.first_line + line_breaks(before);
             let piece = String::from_utf8(cut.bytes[cut.piece].to_vec()).unwrap();
             cuts.push((piece, first, cut.last));
             if cut.last {
@@ -387,6 +387,10 @@ mod tests {
             format!("{valid}---\nproposal: [unclosed\n---\n{}", doc("s")),
             format!("{valid}---\nproposal: t\nproposal: t\nparties: [us, eu]\n"),
             format!("{valid}---\nproposal: u\nparties: [us, eu]\nnotes: \"x\n---\ny\"\n"),
+            // A lone `\r` ends a line too, in a piece as in the whole file.
+            format!(
+                "{valid}---\nproposal: v\rparties: [us, eu]\nnotes: x\n---\nproposal: Bad\rparties: [us]\n"
+            ),
             doc("only"),
             String::new(),
             "---\n".to_owned(),

@@ -148,6 +148,22 @@ pub(crate) struct Counts {
     aliases: usize,
 }
 
+impl Counts {
+    /// What `self` and `other` count together.
+    pub(crate) fn plus(self, other: Counts) -> Counts {
+        Counts {
+            nodes: self.nodes.saturating_add(other.nodes),
+            aliases: self.aliases.saturating_add(other.aliases),
+        }
+    }
+
+    /// Whether reading could have counted this much without stopping at a
+    /// limit.
+    pub(crate) fn within(&self, limits: &Limits) -> bool {
+        self.nodes <= limits.max_nodes && self.aliases <= limits.max_aliases
+    }
+}
+
 /// Reads the documents that start in `within` of `text` like [`parse`],
 /// counting against the limits from `counts` on and leaving there what was
 /// counted: a long file read in pieces is limited as a whole. Spans are

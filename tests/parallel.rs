@@ -259,6 +259,55 @@ fn a_problem_late_in_a_long_stream_is_shown_with_its_lines_in_the_file() {
     }
 }
 
+#[test]
+fn a_limit_reached_late_in_a_long_stream_is_reported_where_the_whole_file_reaches_it() {
+    // Pieces of a stream are parsed side by side, each counting from zero;
+    // where the counts over the whole file reach a limit, the piece is read
+    // again. The diagnostic must be the one reading the file whole gives:
+    // in the first piece, in a later one, in a later batch of pieces.
+    let dir = generated_workload();
+    let path = dir.path().join("proposals/zz-stream.yaml");
+    let text = std::fs::read_to_string(&path).expect("read");
+    let mut sources = redlines::source::Sources::new();
+    let whole = sources.add("whole", text.as_str());
+    for nodes in [2_000, 20_000, 40_000, 70_000] {
+        let limits = redlines::proposal::Limits {
+            max_nodes: nodes,
+            ..redlines::proposal::Limits::default()
+        };
+        let problems = redlines::proposal::load_proposals(&sources, whole, &limits)
+            .expect_err("the limit is reached");
+        assert_eq!(problems[0].code, "redlines::limit::nodes");
+        let at = sources.start(problems[0].primary_span().expect("a span"));
+        let header = format!("zz-stream.yaml:{}:{}]", at.line, at.column);
+        for jobs in ["1", "2", "3"] {
+            let output = Command::new(env!("CARGO_BIN_EXE_redlines"))
+                .args([
+                    "check",
+                    "--jobs",
+                    jobs,
+                    "--max-yaml-nodes",
+                    &nodes.to_string(),
+                ])
+                .current_dir(dir.path())
+                .env("NO_COLOR", "1")
+                .output()
+                .expect("the binary runs");
+            assert_eq!(output.status.code(), Some(2));
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            assert!(
+                stderr.contains(&header),
+                "{nodes} values, {jobs} jobs: {stderr}"
+            );
+            assert_eq!(
+                stderr.matches("redlines::limit::nodes").count(),
+                1,
+                "{stderr}"
+            );
+        }
+    }
+}
+
 /// Outcomes of every selected rule on every proposal of a run, by the
 /// compiled plan, next to those the run found.
 fn plan_agrees_with(run: &CheckRun) {

@@ -15,3 +15,4 @@ pub use crate::yaml::Limits;
 pub use load::{check_unique_ids, duplicate_id, load_proposals};
 pub use model::*;
 pub use stream::{FilePiece, stream_proposals};
+pub(crate) use stream::{PieceReader, RawPiece, parse_piece};

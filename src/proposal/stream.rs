@@ -51,59 +51,170 @@ pub fn stream_proposals(
     documents: usize,
     each: &mut dyn FnMut(FilePiece),
 ) -> Result<(), Diagnostic> {
-    let shown = files::display(path);
-    files::checked_size(path, max_size)?;
-    let file = std::fs::File::open(path).map_err(|e| files::io_error(&shown, &e))?;
-    let json = shown.to_ascii_lowercase().ends_with(".json");
-    let mut cutter = Cutter::new(BufReader::new(file.take(max_size.saturating_add(1))));
+    let mut reader = PieceReader::open(path, max_size)?;
     let mut counts = Counts::default();
     let mut id = first;
-    loop {
-        let read = cutter
-            .next(documents.max(1))
-            .map_err(|e| files::io_error(&shown, &e));
-        let read = read.and_then(|cut| {
-            if cutter.read > max_size {
-                // The file grew after its size was read.
-                return Err(files::too_large(&shown, cutter.read, max_size));
-            }
-            let text = files::utf8(&shown, cut.bytes, cut.offset)?;
-            Ok((text, cut.piece, cut.offset, cut.first_line, cut.last))
-        });
-        let (text, piece, offset, first_line, last) = match read {
-            Ok(read) => read,
-            Err(diagnostic) => {
-                let origin = Origin {
-                    path: path.to_owned(),
-                    offset: cutter.start,
-                };
-                each(FilePiece {
-                    source: SourceFile::piece(shown, String::new(), cutter.lines, origin),
-                    proposals: Vec::new(),
-                    diagnostics: vec![diagnostic],
-                });
-                return Ok(());
-            }
-        };
-        let kind = FileKind::Proposal { json };
-        let mut stream = yaml::parse_counting(&text, piece, id, limits, kind, &mut counts);
-        let whole = id == first && last;
-        let several = !whole || stream.documents.len() > 1;
-        let (proposals, diagnostics) = convert(&mut stream, id, json, several, whole);
-        let stop = stream.stopped || last;
-        let origin = Origin {
-            path: path.to_owned(),
-            offset,
-        };
+    while let Some(RawPiece { source, layout }) = reader.next(documents) {
+        let parsed = parse_piece(&source.text, &layout, id, limits, &mut counts);
         each(FilePiece {
-            source: SourceFile::piece(shown.clone(), text, first_line, origin),
-            proposals,
-            diagnostics,
+            source,
+            proposals: parsed.proposals,
+            diagnostics: parsed.diagnostics,
         });
-        if stop {
-            return Ok(());
+        if parsed.stop {
+            break;
         }
         id = SourceId(id.0 + 1);
+    }
+    Ok(())
+}
+
+/// A long proposal file read from disk a piece at a time, each piece cut
+/// at a document marker but not yet parsed, so that pieces can be parsed
+/// apart (see [`parse_piece`]).
+pub(crate) struct PieceReader {
+    cutter: Cutter<BufReader<std::io::Take<std::fs::File>>>,
+    path: std::path::PathBuf,
+    shown: String,
+    json: bool,
+    max_size: u64,
+    /// Whether the next piece is the file's first.
+    first: bool,
+    /// Whether the last piece has been read.
+    done: bool,
+}
+
+/// One piece of a streamed file as read: its text, to be added to the
+/// run's sources, and where the piece lies in it.
+pub(crate) struct RawPiece {
+    /// The piece with the lines around it, numbered as in the whole file.
+    pub source: SourceFile,
+    /// How to parse it.
+    pub layout: Layout,
+}
+
+/// Where a piece lies in its text and in its file, or why it could not be
+/// read.
+#[derive(Clone, Debug)]
+pub(crate) struct Layout {
+    /// The piece itself within its text (the rest is context).
+    piece: std::ops::Range<usize>,
+    /// Whether it is the file's first piece.
+    first: bool,
+    /// Whether it ends the file.
+    last: bool,
+    /// Whether the file is JSON.
+    json: bool,
+    /// The problem that stopped the reading here (the piece is then empty
+    /// and the last).
+    problem: Option<Diagnostic>,
+}
+
+/// A piece parsed and validated.
+pub(crate) struct ParsedPiece {
+    /// The valid proposals, in file order.
+    pub proposals: Vec<Proposal>,
+    /// The problems, in file order.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Whether reading stops after this piece: the file ends, or it has a
+    /// YAML error or an exceeded limit.
+    pub stop: bool,
+}
+
+impl PieceReader {
+    /// Opens the file at `path`, once it is known to be a file of at most
+    /// `max_size` bytes.
+    pub(crate) fn open(path: &Path, max_size: u64) -> Result<PieceReader, Diagnostic> {
+        let shown = files::display(path);
+        files::checked_size(path, max_size)?;
+        let file = std::fs::File::open(path).map_err(|e| files::io_error(&shown, &e))?;
+        Ok(PieceReader {
+            cutter: Cutter::new(BufReader::new(file.take(max_size.saturating_add(1)))),
+            path: path.to_owned(),
+            json: shown.to_ascii_lowercase().ends_with(".json"),
+            shown,
+            max_size,
+            first: true,
+            done: false,
+        })
+    }
+
+    /// The next piece of about `documents` documents, or `None` after the
+    /// last. A piece that cannot be read (an I/O error, a file grown past
+    /// the size limit, bytes that are not UTF-8) comes as an empty last
+    /// piece with the problem.
+    pub(crate) fn next(&mut self, documents: usize) -> Option<RawPiece> {
+        if self.done {
+            return None;
+        }
+        let shown = &self.shown;
+        let first = std::mem::replace(&mut self.first, false);
+        let read = self
+            .cutter
+            .next(documents.max(1))
+            .map_err(|e| files::io_error(shown, &e))
+            .and_then(|cut| {
+                if self.cutter.read > self.max_size {
+                    // The file grew after its size was read.
+                    return Err(files::too_large(shown, self.cutter.read, self.max_size));
+                }
+                let text = files::utf8(shown, cut.bytes, cut.offset)?;
+                Ok((text, cut.piece, cut.offset, cut.first_line, cut.last))
+            });
+        let (text, piece, offset, first_line, last, problem) = match read {
+            Ok((text, piece, offset, first_line, last)) => {
+                (text, piece, offset, first_line, last, None)
+            }
+            Err(problem) => {
+                let (offset, lines) = (self.cutter.start, self.cutter.lines);
+                (String::new(), 0..0, offset, lines, true, Some(problem))
+            }
+        };
+        self.done = last;
+        let origin = Origin {
+            path: self.path.clone(),
+            offset,
+        };
+        Some(RawPiece {
+            source: SourceFile::piece(shown.clone(), text, first_line, origin),
+            layout: Layout {
+                piece,
+                first,
+                last,
+                json: self.json,
+                problem,
+            },
+        })
+    }
+}
+
+/// Parses and validates a piece read by [`PieceReader`] whose text is
+/// `text` and whose source id is `id`, counting against the limits from
+/// `counts` on and leaving there what was counted (a file is limited as a
+/// whole).
+pub(crate) fn parse_piece(
+    text: &str,
+    layout: &Layout,
+    id: SourceId,
+    limits: &Limits,
+    counts: &mut Counts,
+) -> ParsedPiece {
+    if let Some(problem) = &layout.problem {
+        return ParsedPiece {
+            proposals: Vec::new(),
+            diagnostics: vec![problem.clone()],
+            stop: true,
+        };
+    }
+    let kind = FileKind::Proposal { json: layout.json };
+    let mut stream = yaml::parse_counting(text, layout.piece.clone(), id, limits, kind, counts);
+    let whole = layout.first && layout.last;
+    let several = !whole || stream.documents.len() > 1;
+    let (proposals, diagnostics) = convert(&mut stream, id, layout.json, several, whole);
+    ParsedPiece {
+        proposals,
+        diagnostics,
+        stop: stream.stopped || layout.last,
     }
 }
 

@@ -2,9 +2,10 @@
 //! and checked in parallel, in windows of files, and each proposal's report
 //! is handed on in input order once its window is done (while the next
 //! window is checked), so a run's memory does not grow with the number of
-//! proposals unless the caller keeps the reports. A file holding a long stream of documents is read
-//! from disk and parsed in pieces on one thread while the piece before is
-//! checked on the others.
+//! proposals unless the caller keeps the reports. A file holding a long
+//! stream of documents is cut into pieces on a reader thread, and the
+//! pieces read so far are parsed and checked in parallel while the next
+//! are read.
 //!
 //! Output order never depends on the number of threads: parallel work is
 //! collected in input order (rayon's indexed parallel iterators), and the
@@ -23,9 +24,10 @@ use crate::check::unknown_party_warnings;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::eval::{self, Outcome, Plan, Scratch};
 use crate::files;
-use crate::proposal::{self, Proposal};
+use crate::proposal::{self, Proposal, RawPiece};
 use crate::rules::{self, LoadedRules};
 use crate::source::{SourceId, Sources, Span};
+use crate::yaml::Counts;
 
 /// What the reporters need of a run besides its reports: the files (for
 /// spans) and the rules (for findings' rule indices).
@@ -114,6 +116,12 @@ const STREAM_ABOVE: u64 = 1 << 20;
 
 /// Documents per piece of a streamed file.
 const BATCH: usize = 128;
+
+/// Pieces of a streamed file parsed and checked at a time (and read ahead
+/// while they are): enough to keep every core busy, few enough that the
+/// reports of 1,000 rules on them stay small (16 took a 100,000-document
+/// stream at K = 1000 to 111 MB; 4 keep it at 76 MB).
+const PIECES: usize = 4;
 
 /// A pool of `jobs` threads; `None` for the global pool (one thread per
 /// core, or as many as `RAYON_NUM_THREADS` says), or when threads cannot
@@ -400,62 +408,119 @@ impl<'w, C: Consumer> Shared<'w, C> {
         })
     }
 
-    /// Reads a large file from disk in pieces of documents on one thread,
-    /// and checks each piece in parallel while the next is read. A piece's
-    /// text is dropped once its proposals are checked, unless the consumer
-    /// keeps spans into it.
+    /// Reads a large file from disk in pieces of documents, on a thread of
+    /// its own, while the pieces read before are parsed and checked in
+    /// parallel, [`PIECES`] at a time. A piece's text is dropped once its
+    /// proposals are checked, unless the consumer keeps spans into it.
     fn stream(&self, sources: &mut Sources, path: &Path, kept: &mut Kept<'w, C>) {
-        let options: &CheckOptions = self.options;
-        let (limits, max) = (&options.limits, options.max_file_size);
-        let first = sources.next_id();
-        let read = if options.jobs == 1 {
-            proposal::stream_proposals(path, first, limits, max, BATCH, &mut |piece| {
-                self.piece(sources, piece, kept);
-            })
-        } else {
-            std::thread::scope(|scope| {
-                // One piece read ahead while one is checked.
-                let (sender, receiver) = mpsc::sync_channel(1);
-                let reader = scope.spawn(move || {
-                    proposal::stream_proposals(path, first, limits, max, BATCH, &mut |piece| {
-                        // The receiver only goes away if the walk panicked.
-                        let _ = sender.send(piece);
-                    })
-                });
-                for piece in receiver {
-                    self.piece(sources, piece, kept);
-                }
-                reader
-                    .join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-            })
+        let mut reader = match proposal::PieceReader::open(path, self.options.max_file_size) {
+            Ok(reader) => reader,
+            Err(error) => {
+                kept.errors.push(error);
+                return;
+            }
         };
-        if let Err(error) = read {
-            kept.errors.push(error);
+        let mut counts = Counts::default();
+        if self.options.jobs == 1 {
+            while let Some(piece) = reader.next(BATCH) {
+                if self.pieces(sources, vec![piece], &mut counts, kept) {
+                    break;
+                }
+            }
+            return;
         }
+        std::thread::scope(|scope| {
+            let (sender, receiver) = mpsc::sync_channel(PIECES);
+            scope.spawn(move || {
+                // Reading stops once the walk takes no more pieces.
+                while let Some(piece) = reader.next(BATCH) {
+                    if sender.send(piece).is_err() {
+                        break;
+                    }
+                }
+            });
+            let mut read = receiver.into_iter();
+            loop {
+                let batch: Vec<RawPiece> = read.by_ref().take(PIECES).collect();
+                if batch.is_empty() || self.pieces(sources, batch, &mut counts, kept) {
+                    break;
+                }
+            }
+            // The reader, blocked on a full channel, ends when it is dropped.
+            drop(read);
+        });
     }
 
-    /// Adds a piece of a streamed file to `sources` and checks its
-    /// proposals in parallel.
-    fn piece(&self, sources: &mut Sources, piece: proposal::FilePiece, kept: &mut Kept<'w, C>) {
-        let id = sources.push(piece.source);
-        kept.errors.extend(piece.diagnostics);
+    /// Adds pieces of a streamed file to `sources`, parses and checks them
+    /// in parallel, and takes them in order. `counts` is what the limits
+    /// have counted in the pieces before. Each piece is parsed with its
+    /// own counts, which add up to the file's unless a limit is reached:
+    /// the piece where it is, counted over the whole file, is then parsed
+    /// again with the file's counts, for the very diagnostic reading the
+    /// file in order gives. Returns whether reading stops.
+    fn pieces(
+        &self,
+        sources: &mut Sources,
+        batch: Vec<RawPiece>,
+        counts: &mut Counts,
+        kept: &mut Kept<'w, C>,
+    ) -> bool {
+        let limits = &self.options.limits;
+        let (ids, layouts): (Vec<SourceId>, Vec<_>) = batch
+            .into_iter()
+            .map(|piece| (sources.push(piece.source), piece.layout))
+            .unzip();
+        // A piece after one with problems is checked for nothing (the run
+        // fails with the problems alone), never wrongly.
         let evaluate = kept.evaluating() && self.plan.is_some();
         let checker = self.checker(sources);
-        let read: Vec<Read<C::Piece>> = on(self.pool.as_ref(), || {
-            piece
-                .proposals
-                .into_par_iter()
-                .with_max_len(LEAF)
-                .map_init(Scratch::default, |scratch, p| {
-                    checker.read(p, evaluate, scratch)
+        let checked: Vec<_> = on(self.pool.as_ref(), || {
+            ids.par_iter()
+                .zip(&layouts)
+                .map(|(&id, layout)| {
+                    let mut own = Counts::default();
+                    let text = &sources.file(id).text;
+                    let parsed = proposal::parse_piece(text, layout, id, limits, &mut own);
+                    let read: Vec<Read<C::Piece>> = parsed
+                        .proposals
+                        .into_par_iter()
+                        .with_max_len(LEAF)
+                        .map_init(Scratch::default, |scratch, p| {
+                            checker.read(p, evaluate, scratch)
+                        })
+                        .collect();
+                    (parsed.diagnostics, parsed.stop, own, read)
                 })
                 .collect()
         });
-        kept.keep(read);
-        if !C::KEEPS_SPANS {
-            sources.evict(id);
+        let mut stop = false;
+        for ((&id, layout), (diagnostics, last, own, read)) in ids.iter().zip(&layouts).zip(checked)
+        {
+            let total = counts.plus(own);
+            if total.within(limits) {
+                *counts = total;
+                kept.errors.extend(diagnostics);
+                kept.keep(read);
+                stop = last;
+            } else {
+                let text = &sources.file(id).text;
+                let parsed = proposal::parse_piece(text, layout, id, limits, counts);
+                kept.errors.extend(parsed.diagnostics);
+                let mut scratch = Scratch::default();
+                let read = parsed.proposals.into_iter();
+                kept.keep(read.map(|p| checker.read(p, false, &mut scratch)).collect());
+                stop = true;
+            }
+            if stop {
+                break;
+            }
         }
+        if !C::KEEPS_SPANS {
+            for &id in &ids {
+                sources.evict(id);
+            }
+        }
+        stop
     }
 
     fn checker<'s>(&self, sources: &'s Sources) -> Checker<'s, C>

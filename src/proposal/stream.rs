@@ -95,7 +95,7 @@ pub(crate) struct RawPiece {
 
 /// Where a piece lies in its text and in its file, or why it could not be
 /// read.
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 pub(crate) struct Layout {
     /// The piece itself within its text (the rest is context).
     piece: std::ops::Range<usize>,

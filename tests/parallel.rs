@@ -28,6 +28,20 @@ fn redlines(dir: &Path, args: &[&str]) -> (Vec<u8>, Option<i32>) {
     (output.stdout, output.status.code())
 }
 
+/// Runs the binary in `dir`, which must refuse the input (exit 2); returns
+/// what it printed on stderr.
+fn refused(dir: &Path, args: &[&str]) -> String {
+    let output = Command::new(env!("CARGO_BIN_EXE_redlines"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("the binary runs");
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    stderr
+}
+
 /// Every format of `formats`, with one thread and with several, gives the
 /// same bytes.
 fn same_output_whatever_the_threads(dir: &Path, formats: &[&str], jobs: &[&str], extra: &[&str]) {
@@ -237,14 +251,7 @@ fn a_problem_late_in_a_long_stream_is_shown_with_its_lines_in_the_file() {
     text.push_str(&workload::stream(11, 7500, 8000));
     std::fs::write(dir.path().join("proposals/zzz-bad.yaml"), text).expect("written");
     for jobs in ["1", "2"] {
-        let output = Command::new(env!("CARGO_BIN_EXE_redlines"))
-            .args(["check", "--jobs", jobs])
-            .current_dir(dir.path())
-            .env("NO_COLOR", "1")
-            .output()
-            .expect("the binary runs");
-        assert_eq!(output.status.code(), Some(2));
-        let stderr = String::from_utf8_lossy(&output.stderr);
+        let stderr = refused(dir.path(), &["check", "--jobs", jobs]);
         // The piece of the file this is in was dropped once checked, and is
         // read again to be shown.
         assert!(
@@ -281,20 +288,11 @@ fn a_limit_reached_late_in_a_long_stream_is_reported_where_the_whole_file_reache
         let at = sources.start(problems[0].primary_span().expect("a span"));
         let header = format!("zz-stream.yaml:{}:{}]", at.line, at.column);
         for jobs in ["1", "2", "3"] {
-            let output = Command::new(env!("CARGO_BIN_EXE_redlines"))
-                .args([
-                    "check",
-                    "--jobs",
-                    jobs,
-                    "--max-yaml-nodes",
-                    &nodes.to_string(),
-                ])
-                .current_dir(dir.path())
-                .env("NO_COLOR", "1")
-                .output()
-                .expect("the binary runs");
-            assert_eq!(output.status.code(), Some(2));
-            let stderr = String::from_utf8_lossy(&output.stderr);
+            let limit = nodes.to_string();
+            let stderr = refused(
+                dir.path(),
+                &["check", "--jobs", jobs, "--max-yaml-nodes", &limit],
+            );
             assert!(
                 stderr.contains(&header),
                 "{nodes} values, {jobs} jobs: {stderr}"

@@ -31,14 +31,8 @@ fn redlines(dir: &Path, args: &[&str]) -> (Vec<u8>, Option<i32>) {
 /// Runs the binary in `dir`, which must refuse the input (exit 2); returns
 /// what it printed on stderr.
 fn refused(dir: &Path, args: &[&str]) -> String {
-    let output = Command::new(env!("CARGO_BIN_EXE_redlines"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("the binary runs");
-    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
-    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    let (stderr, code) = redlines_stderr(dir, args);
+    assert_eq!(code, Some(2), "{stderr}");
     stderr
 }
 
